@@ -1,0 +1,36 @@
+// npm run db:reset: a clean schema with every migration and the seed, on DATABASE_URL or the local database.
+//
+// Local database: the `postgres` database is dropped and created again, then compatibility layer,
+// migrations (Supabase CLI) and seed. DATABASE_URL: nothing is dropped; pending migrations are applied and
+// the seed (idempotent: fixed ids, `on conflict do nothing`) is run.
+import { startCluster, urlFor } from './lib/cluster.ts';
+import { applyCompatLayer, applyMigrations, applySeed, databaseUrlFromEnv, withClient } from './lib/database.ts';
+import { LOCAL_DATA_DIR, LOCAL_PORT } from './lib/local.ts';
+import { ensureSystemPackages } from './lib/system.ts';
+
+async function main(): Promise<void> {
+  const url = databaseUrlFromEnv();
+  if (url) {
+    await applyCompatLayer(url);
+    await applyMigrations(url);
+    await applySeed(url);
+    console.log(`Migrations and seed applied to ${url}`);
+    return;
+  }
+  await ensureSystemPackages();
+  await startCluster({ dataDir: LOCAL_DATA_DIR, port: LOCAL_PORT });
+  await withClient(urlFor(LOCAL_PORT, 'template1'), async (c) => {
+    await c.query('drop database if exists postgres with (force)');
+    await c.query('create database postgres');
+  });
+  const local = urlFor(LOCAL_PORT);
+  await applyCompatLayer(local);
+  await applyMigrations(local);
+  await applySeed(local);
+  console.log(`Local database reset: ${local}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,120 @@
+// Getting a database ready: the target (DATABASE_URL or a throwaway cluster), the Supabase compatibility
+// layer (only where the target is plain PostgreSQL), the migrations (through the real Supabase CLI) and the seed.
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import pg from 'pg';
+import { z } from 'zod';
+import { startThrowawayCluster, type Cluster } from './cluster.ts';
+import { run } from './run.ts';
+import { ensureSystemPackages, pgBin } from './system.ts';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const COMPAT_SQL = path.join(ROOT, 'supabase', 'compat', 'supabase.sql');
+export const SEED_SQL = path.join(ROOT, 'supabase', 'seed.sql');
+const SUPABASE_CLI = path.join(ROOT, 'node_modules', '.bin', 'supabase');
+
+const databaseUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+  .optional();
+
+/** DATABASE_URL, validated; undefined when unset or empty. */
+export function databaseUrlFromEnv(name = 'DATABASE_URL'): string | undefined {
+  const raw = process.env[name];
+  const parsed = databaseUrl.safeParse(raw === '' ? undefined : raw);
+  if (!parsed.success) {
+    throw new Error(`${name} ${parsed.error.issues.map((i) => i.message).join('; ')} (got ${JSON.stringify(raw)})`);
+  }
+  return parsed.data;
+}
+
+export interface Target {
+  url: string;
+  /** True when we started the cluster and will throw it away. */
+  throwaway: boolean;
+  release(): Promise<void>;
+}
+
+/** The database a command works on: DATABASE_URL when set, else a brand-new throwaway cluster. */
+export async function acquireTarget(envName = 'DATABASE_URL', settings: Record<string, string> = {}): Promise<Target> {
+  const url = databaseUrlFromEnv(envName);
+  if (url) return { url, throwaway: false, release: async () => {} };
+  await ensureSystemPackages();
+  const cluster: Cluster = await startThrowawayCluster(settings);
+  return { url: cluster.url, throwaway: true, release: () => cluster.stop() };
+}
+
+export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** psql with ON_ERROR_STOP, so the first failing statement fails the command with its message. */
+export async function psqlFile(url: string, file: string): Promise<void> {
+  await run(pgBin('psql'), ['--no-psqlrc', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', file], {
+    env: { ...process.env, PGOPTIONS: '--client-min-messages=warning' },
+  });
+}
+
+/** A Supabase database (or one that already has the layer) has auth.uid() and the API roles. */
+export async function hasSupabaseLayer(url: string): Promise<boolean> {
+  return withClient(url, async (client) => {
+    const { rows } = await client.query<{ ok: boolean }>(`
+      select to_regprocedure('auth.uid()') is not null
+         and to_regclass('auth.users') is not null
+         and (select count(*) from pg_roles where rolname in ('anon', 'authenticated', 'service_role')) = 3
+         and exists (select 1 from pg_namespace where nspname = 'extensions') as ok`);
+    return rows[0]?.ok === true;
+  });
+}
+
+export async function applyCompatLayer(url: string): Promise<'applied' | 'skipped'> {
+  if (await hasSupabaseLayer(url)) return 'skipped';
+  await psqlFile(url, COMPAT_SQL);
+  return 'applied';
+}
+
+function withSslModeDisable(url: string): string {
+  const u = new URL(url);
+  if (!u.searchParams.has('sslmode')) u.searchParams.set('sslmode', 'disable');
+  return u.toString();
+}
+
+/** Applies pending migrations with the real Supabase CLI; it records them in supabase_migrations.schema_migrations. */
+export async function applyMigrations(url: string): Promise<void> {
+  await run(SUPABASE_CLI, ['migration', 'up', '--include-all', '--db-url', withSslModeDisable(url)], {
+    cwd: ROOT,
+    env: { ...process.env, SUPABASE_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },
+  });
+}
+
+export async function applySeed(url: string): Promise<void> {
+  await psqlFile(url, SEED_SQL);
+}
+
+/** Compatibility layer (if needed) + migrations, and the seed when asked. */
+export async function prepare(url: string, { seed = false }: { seed?: boolean } = {}): Promise<void> {
+  await applyCompatLayer(url);
+  await applyMigrations(url);
+  if (seed) await applySeed(url);
+}
+
+export async function rowCounts(url: string): Promise<Record<string, number>> {
+  return withClient(url, async (client) => {
+    const { rows } = await client.query<{ table_name: string }>(
+      `select table_name from information_schema.tables
+        where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`,
+    );
+    const counts: Record<string, number> = {};
+    for (const { table_name } of rows) {
+      const r = await client.query<{ n: string }>(`select count(*) as n from public.${pg.escapeIdentifier(table_name)}`);
+      counts[table_name] = Number(r.rows[0]?.n ?? 0);
+    }
+    return counts;
+  });
+}

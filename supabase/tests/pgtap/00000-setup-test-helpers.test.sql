@@ -1,0 +1,118 @@
+-- Test setup: installs the `tests` schema of helpers used by every other file.
+--
+-- It runs first (the name sorts first) under both `npm test` and `supabase test db`, and COMMITS, so the
+-- helpers exist for the files after it. They live in their own schema, never in a migration, and are
+-- replaced on every run. The Supabase RLS idiom (basejump / supabase-test-helpers): act as a role with
+-- transaction-local `role` and `request.jwt.claims` (including its `role` claim).
+begin;
+create extension if not exists pgtap with schema extensions;
+
+create schema if not exists tests;
+grant usage on schema tests to anon, authenticated, service_role;
+
+-- A deterministic uuid from a name: fixtures never depend on random ids.
+create or replace function tests.uuid(p_name text) returns uuid
+language sql immutable set search_path = ''
+as $$ select pg_catalog.md5(p_name)::uuid $$;
+
+-- An auth user with its public profile. Returns its id (tests.uuid(p_name)).
+create or replace function tests.create_user(p_name text) returns uuid
+language plpgsql volatile set search_path = ''
+as $$
+declare
+  v_id uuid := tests.uuid(p_name);
+begin
+  insert into auth.users (id, email, aud, role, raw_user_meta_data)
+  values (v_id, p_name || '@test.invalid', 'authenticated', 'authenticated', pg_catalog.jsonb_build_object('full_name', p_name))
+  on conflict (id) do nothing;
+  insert into public.users (id, full_name, email) values (v_id, p_name, p_name || '@test.invalid')
+  on conflict (id) do nothing;
+  return v_id;
+end;
+$$;
+
+create or replace function tests.create_organization(p_name text) returns uuid
+language sql volatile set search_path = ''
+as $$
+  insert into public.organizations (id, name) values (tests.uuid('org:' || p_name), p_name)
+  on conflict (id) do update set name = excluded.name
+  returning id;
+$$;
+
+create or replace function tests.create_chapter(p_organization_id uuid, p_name text) returns uuid
+language sql volatile set search_path = ''
+as $$
+  insert into public.chapters (id, organization_id, name) values (tests.uuid('chapter:' || p_name), p_organization_id, p_name)
+  on conflict (id) do update set name = excluded.name
+  returning id;
+$$;
+
+create or replace function tests.add_membership(p_chapter_id uuid, p_user_id uuid, p_role public.chapter_role, p_is_active boolean default true)
+returns void
+language sql volatile set search_path = ''
+as $$
+  insert into public.chapter_memberships (chapter_id, user_id, role, is_active)
+  values (p_chapter_id, p_user_id, p_role, p_is_active)
+  on conflict (chapter_id, user_id, role) do update set is_active = excluded.is_active;
+$$;
+
+-- A mentor for an existing user. Returns the peer_mentors id (tests.uuid('mentor:' || user name)).
+create or replace function tests.create_mentor(
+  p_user_id uuid,
+  p_status public.mentor_status default 'active',
+  p_certification_expires_at timestamptz default now() + interval '1 year'
+) returns uuid
+language sql volatile set search_path = ''
+as $$
+  insert into public.peer_mentors (id, user_id, status, certification_expires_at)
+  values (tests.uuid('mentor:' || p_user_id::text), p_user_id, p_status, p_certification_expires_at)
+  returning id;
+$$;
+
+-- Act as a signed-in user, the way PostgREST does: transaction-local role and JWT claims.
+create or replace function tests.authenticate_as(p_user_id uuid) returns void
+language plpgsql volatile set search_path = ''
+as $$
+begin
+  perform pg_catalog.set_config('role', 'authenticated', true);
+  perform pg_catalog.set_config('request.jwt.claims',
+    pg_catalog.jsonb_build_object('sub', p_user_id, 'role', 'authenticated', 'aud', 'authenticated')::text, true);
+end;
+$$;
+
+create or replace function tests.authenticate_as_anon() returns void
+language plpgsql volatile set search_path = ''
+as $$
+begin
+  perform pg_catalog.set_config('role', 'anon', true);
+  perform pg_catalog.set_config('request.jwt.claims', '{"role":"anon"}', true);
+end;
+$$;
+
+create or replace function tests.authenticate_as_service_role() returns void
+language plpgsql volatile set search_path = ''
+as $$
+begin
+  perform pg_catalog.set_config('role', 'service_role', true);
+  perform pg_catalog.set_config('request.jwt.claims', '{"role":"service_role"}', true);
+end;
+$$;
+
+-- Back to the session user (the database owner running the tests), with no claims.
+create or replace function tests.clear_authentication() returns void
+language plpgsql volatile set search_path = ''
+as $$
+begin
+  perform pg_catalog.set_config('role', 'none', true);
+  perform pg_catalog.set_config('request.jwt.claims', '', true);
+end;
+$$;
+
+grant execute on all functions in schema tests to anon, authenticated, service_role;
+
+select plan(3);
+select has_function('tests', 'create_user', array['text'], 'the test helpers are installed');
+select has_function('tests', 'authenticate_as', array['uuid'], 'tests.authenticate_as is installed');
+select is(tests.uuid('x'), tests.uuid('x'), 'tests.uuid is deterministic');
+select * from finish();
+commit;
