@@ -13,6 +13,12 @@ import { run } from './lib/run.ts';
 
 export const TEMPLATE_DATABASE = 'peer_mentor_test_template';
 
+// `npm test -- <path> [<path> …]` runs only the pgTAP and TypeScript files under those paths (and no checks);
+// the pgTAP setup file always runs.
+const FILTERS = process.argv.slice(2).filter((a) => !a.startsWith('-')).map((a) => path.resolve(a));
+const selected = (file: string) =>
+  FILTERS.length === 0 || file.includes('00000-setup') || FILTERS.some((f) => file.startsWith(f));
+
 interface Tally {
   name: string;
   passed: number;
@@ -50,7 +56,7 @@ export function parseNodeTap(output: string, exitCode: number): { passed: number
 }
 
 async function runPgTap(url: string): Promise<Tally> {
-  const files = listFiles(path.join(ROOT, 'supabase', 'tests', 'pgtap'), '.sql').map((f) => path.relative(ROOT, f));
+  const files = listFiles(path.join(ROOT, 'supabase', 'tests', 'pgtap'), '.sql').filter(selected).map((f) => path.relative(ROOT, f));
   console.log(`\n== pgTAP: ${files.length} files (pg_prove)`);
   const result = await run('pg_prove', ['--dbname', url, '--ext', '.sql', ...files], {
     cwd: ROOT,
@@ -62,7 +68,7 @@ async function runPgTap(url: string): Promise<Tally> {
 }
 
 async function runNodeTests(url: string): Promise<Tally> {
-  const files = listFiles(path.join(ROOT, 'tests'), '.test.ts').map((f) => path.relative(ROOT, f));
+  const files = listFiles(path.join(ROOT, 'tests'), '.test.ts').filter(selected).map((f) => path.relative(ROOT, f));
   console.log(`\n== TypeScript: ${files.length} files (node --test)`);
   if (files.length === 0) return { name: 'TypeScript', passed: 0, failed: 0 };
   const result = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', ...files], {
@@ -80,8 +86,11 @@ interface Check {
   args: string[];
 }
 
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const CHECKS: Check[] = [
   { name: 'TypeScript type check (tsc --noEmit)', cmd: path.join(ROOT, 'node_modules', '.bin', 'tsc'), args: ['--noEmit', '-p', ROOT] },
+  { name: 'generated types are up to date (npm run gen:types -- --check)', cmd: TSX, args: [path.join(ROOT, 'scripts', 'gen-types.ts'), '--check'] },
+  { name: 'migrations pass the SQL lint (npm run lint:sql)', cmd: TSX, args: [path.join(ROOT, 'scripts', 'lint-sql.ts')] },
 ];
 
 async function runChecks(url: string): Promise<Tally> {
@@ -117,7 +126,7 @@ async function main(): Promise<number> {
     });
     tallies.push(await runPgTap(target.url));
     tallies.push(await runNodeTests(target.url));
-    tallies.push(await runChecks(target.url));
+    if (FILTERS.length === 0) tallies.push(await runChecks(target.url));
   } finally {
     await withClient(target.url, (c) => c.query(`drop database if exists ${TEMPLATE_DATABASE} with (force)`)).catch(() => {});
     await target.release();
