@@ -54,7 +54,8 @@ as $$
   select exists (
     select 1
       from public.peer_mentors pm
-      join public.chapter_memberships mentor_m on mentor_m.user_id = pm.user_id and mentor_m.is_active
+      join public.chapter_memberships mentor_m
+        on mentor_m.user_id = pm.user_id and mentor_m.role = 'peer_mentor' and mentor_m.is_active
       join public.chapter_memberships coord_m
         on coord_m.chapter_id = mentor_m.chapter_id
        and coord_m.user_id = (select auth.uid())
@@ -64,7 +65,7 @@ as $$
   );
 $$;
 comment on function private.is_coordinator_of_mentor(uuid) is
-  'True when the signed-in user (auth.uid()) has an active coordinator membership in a chapter where the mentor has an active membership.';
+  'True when the signed-in user (auth.uid()) has an active coordinator membership in a chapter where the mentor has an active peer_mentor membership.';
 
 create function private.job_run_id_setting() returns uuid
 language plpgsql
@@ -112,7 +113,9 @@ begin
     end if;
   end if;
 
-  if not private.is_system_caller() then
+  -- private.is_system_caller(), inlined: this runs once per changed row, and a call to a function with its
+  -- own search_path setting cannot be inlined by the planner.
+  if not (current_user = 'service_role' or pg_catalog.pg_has_role(current_user, 'postgres', 'member')) then
     if (new.status = 'inactive' or old.status = 'inactive')
        and not private.is_coordinator_of_mentor(new.id) then
       raise exception 'only a coordinator or a system caller may set or lift inactive (mentor %: % -> %)',

@@ -5,8 +5,8 @@
 --   authenticated  as a mentor: its own peer_mentors row and history; may change its own status/status_reason
 --                  (the BEFORE trigger limits a mentor to active <-> paused).
 --                  as a coordinator (active coordinator membership in a chapter): every mentor with an active
---                  membership in one of those chapters, their history, their profiles and memberships; may
---                  change their status/status_reason.
+--                  peer_mentor membership in one of those chapters and their history (may change their
+--                  status/status_reason); the profiles and memberships of every active member of those chapters.
 --                  everyone: its own profile (and may edit full_name), its own memberships, the chapters it
 --                  is an active member of and their organisations.
 --                  never: job runs; inserting/updating/deleting history; inserting/deleting mentors; changing
@@ -80,11 +80,16 @@ as $$
    where pm.user_id = (select auth.uid())
   union
   select pm.id
-    from public.peer_mentors pm
-   where pm.user_id in (select private.coordinated_user_ids());
+    from public.chapter_memberships coordinator
+    join public.chapter_memberships mentor
+      on mentor.chapter_id = coordinator.chapter_id and mentor.role = 'peer_mentor' and mentor.is_active
+    join public.peer_mentors pm on pm.user_id = mentor.user_id
+   where coordinator.user_id = (select auth.uid())
+     and coordinator.role = 'coordinator'
+     and coordinator.is_active;
 $$;
 comment on function private.visible_mentor_ids() is
-  'Mentors the signed-in user may see and change: itself, and every mentor its active coordinator memberships reach.';
+  'Mentors the signed-in user may see and change: itself, and every mentor with an active peer_mentor membership in a chapter where the user is an active coordinator.';
 
 revoke all on function
   private.coordinated_chapter_ids(), private.member_chapter_ids(), private.coordinated_user_ids(), private.visible_mentor_ids()
