@@ -68,9 +68,11 @@ create table public.coordinator_notifications (
   read_at timestamptz,
   claimed_at timestamptz,
   claim_token uuid,
+  claim_lease interval,
   attempts integer not null default 0,
   constraint coordinator_notifications_history_id_coordinator_id_key unique (history_id, coordinator_id),
-  constraint attempts_is_not_negative check (attempts >= 0)
+  constraint attempts_is_not_negative check (attempts >= 0),
+  constraint claim_lease_is_positive check (claim_lease > interval '0')
 );
 create index coordinator_notifications_coordinator_id_idx
   on public.coordinator_notifications (coordinator_id, created_at desc);
@@ -88,6 +90,7 @@ comment on column public.coordinator_notifications.dispatched_at is 'When a disp
 comment on column public.coordinator_notifications.read_at is 'When the coordinator marked it read in the app.';
 comment on column public.coordinator_notifications.claimed_at is 'When a dispatcher last claimed it; a claim older than the lease is handed out again (at-least-once).';
 comment on column public.coordinator_notifications.claim_token is 'The token of the current claim; only its holder can confirm it.';
+comment on column public.coordinator_notifications.claim_lease is 'The lease the current claim asked for: the claim lapses at claimed_at + claim_lease, whatever lease later workers ask for.';
 comment on column public.coordinator_notifications.attempts is 'How many times it has been claimed.';
 
 create function private.queue_coordinator_notifications() returns trigger
@@ -160,14 +163,14 @@ begin
     select n.id
       from public.coordinator_notifications n
      where n.dispatched_at is null
-       and (n.claimed_at is null or n.claimed_at < pg_catalog.clock_timestamp() - p_lease)
+       and (n.claimed_at is null or n.claimed_at + n.claim_lease < pg_catalog.clock_timestamp())
      order by n.id
      limit p_limit
        for update skip locked
   ),
   claimed as (
     update public.coordinator_notifications n
-       set claimed_at = pg_catalog.clock_timestamp(), claim_token = v_token, attempts = n.attempts + 1
+       set claimed_at = pg_catalog.clock_timestamp(), claim_lease = p_lease, claim_token = v_token, attempts = n.attempts + 1
       from claimable
      where n.id = claimable.id
     returning n.id, n.claim_token, n.attempts, n.coordinator_id, n.history_id, n.created_at
@@ -184,7 +187,7 @@ begin
 end;
 $$;
 comment on function public.claim_coordinator_notifications(integer, interval) is
-  'Service role only (dispatchers). Claims up to p_limit undispatched notifications (oldest first; FOR UPDATE SKIP LOCKED, so concurrent workers never get the same row) with everything a message needs. A claim not confirmed within p_lease is handed out again: at-least-once delivery.';
+  'Service role only (dispatchers). Claims up to p_limit undispatched notifications (oldest first; FOR UPDATE SKIP LOCKED, so concurrent workers never get the same row) with everything a message needs. A claim not confirmed within its own p_lease is handed out again: at-least-once delivery.';
 
 create function public.complete_coordinator_notifications(p_ids bigint[], p_claim_token uuid) returns integer
 language sql

@@ -29,6 +29,8 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   await admin.connect();
   try {
     await admin.query(`create database ${name} template ${env.TEST_TEMPLATE_DATABASE}`);
+    // Per-database settings are not copied from a template: give it Supabase's search path too.
+    await admin.query(`alter database ${name} set search_path = "$user", public, extensions`);
   } finally {
     await admin.end();
   }
