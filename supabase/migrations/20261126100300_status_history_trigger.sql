@@ -278,6 +278,11 @@ create trigger peer_mentor_status_history_no_truncate
   before truncate on public.peer_mentor_status_history
   for each statement execute function private.keep_status_history_append_only();
 
+-- ALWAYS: they fire in session_replication_role = replica too (restores, logical replication), where
+-- ordinary triggers are skipped.
+alter table public.peer_mentor_status_history enable always trigger peer_mentor_status_history_append_only;
+alter table public.peer_mentor_status_history enable always trigger peer_mentor_status_history_no_truncate;
+
 -- ---------------------------------------------------------------------------------------------------------
 -- Mentors that existed before this migration start their chain here (previous_status null), so the chain
 -- invariant holds for every mentor. The triggers above already run, so nothing slips between.
