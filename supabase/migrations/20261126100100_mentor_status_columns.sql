@@ -5,8 +5,8 @@
 --     rewrite, the ACCESS EXCLUSIVE lock is held for milliseconds;
 --   * the other three columns are nullable; nothing is renamed or dropped, so `select *` and inserts that
 --     name only the baseline columns keep working;
---   * the length check is added NOT VALID (instant) and validated separately (SHARE UPDATE EXCLUSIVE:
---     reads and writes go on while it scans).
+--   * the length check is added NOT VALID (instant) and validated by 20261126100150 in a separate
+--     transaction (SHARE UPDATE EXCLUSIVE: reads and writes go on while it scans).
 -- Rollback: supabase/rollbacks/20261126100100_mentor_status_columns_down.sql
 set lock_timeout = '3s';
 set statement_timeout = '10min';
@@ -21,9 +21,11 @@ alter table public.peer_mentors
   add column status_changed_at timestamptz,
   add column certification_expires_at timestamptz;
 
+-- NOT VALID here; validated by the next migration, in its own transaction, so the scan runs under
+-- SHARE UPDATE EXCLUSIVE rather than under this transaction's ACCESS EXCLUSIVE lock. New and updated rows
+-- are checked from now on either way.
 alter table public.peer_mentors
   add constraint status_reason_is_short check (char_length(status_reason) <= 500) not valid;
-alter table public.peer_mentors validate constraint status_reason_is_short;
 
 comment on column public.peer_mentors.status is 'Current availability. Every change is recorded in peer_mentor_status_history by a trigger.';
 comment on column public.peer_mentors.status_reason is 'Why the mentor has its current status (at most 500 characters); copied into the history row of each change.';

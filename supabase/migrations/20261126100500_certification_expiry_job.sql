@@ -6,9 +6,10 @@ set lock_timeout = '3s';
 set statement_timeout = '10min';
 
 -- The job's search: only active mentors can expire, so the index holds just them.
--- squawk-ignore require-concurrent-index-creation: the Supabase CLI runs each migration in a transaction,
--- where CONCURRENTLY is not allowed; this builds under a SHARE lock (readers go on, writers wait for the
--- build: about a second per million mentors, measured by `npm run rehearse`).
+-- Not CONCURRENTLY, on purpose: the Supabase CLI runs each migration in a transaction, where CONCURRENTLY
+-- is not allowed. It builds under a SHARE lock: readers go on, writers wait for the build (measured by
+-- `npm run rehearse`, see rehearsal/).
+-- squawk-ignore require-concurrent-index-creation
 create index peer_mentors_active_certification_expiry_idx
   on public.peer_mentors (certification_expires_at)
   where status = 'active';
