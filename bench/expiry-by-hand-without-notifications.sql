@@ -1,0 +1,16 @@
+-- Measurement (5): expiry-by-hand.sql without the outbox rows (triggers disabled): the mentors and their
+-- history only. Compared with the job run with the outbox trigger disabled, it isolates what the
+-- notifications cost on each side.
+--   $1  p_as_of (timestamptz)    $2  the job run id (uuid)
+with paused as (
+  update public.peer_mentors pm
+     set status = 'paused',
+         status_reason = 'certification_expired',
+         status_changed_at = greatest(pg_catalog.clock_timestamp(), pm.status_changed_at + interval '1 microsecond')
+   where pm.status = 'active'
+     and pm.certification_expires_at <= $1
+  returning pm.id, pm.status_changed_at
+)
+insert into public.peer_mentor_status_history (mentor_id, previous_status, new_status, changed_at, reason, job_run_id)
+select p.id, 'active', 'paused', p.status_changed_at, 'certification_expired', $2::uuid
+  from paused p

@@ -1,0 +1,72 @@
+-- Bad input: a status_reason over 500 characters is 23514 (status_reason_is_short) for every caller, on its own
+-- or with a status change, and the history refuses an over-long reason too (reason_is_short); nothing changes.
+begin;
+select plan(6);
+
+-- A chapter with a coordinator (cora) and an active mentor (mia).
+do $$
+declare
+  v_chapter uuid := tests.create_chapter(tests.create_organization('bad input org'), 'bad input chapter');
+begin
+  perform tests.add_membership(v_chapter, tests.create_user('bad input cora'), 'coordinator');
+  perform tests.add_membership(v_chapter, tests.create_user('bad input mia'), 'peer_mentor');
+  perform tests.create_mentor(tests.uuid('bad input mia'));
+end;
+$$;
+
+-- Everything a refused statement could touch, fingerprinted before and compared at the end.
+create function pg_temp.state() returns table (table_name text, fingerprint text)
+language sql stable set search_path = ''
+as $state$
+  select 'auth.users', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from auth.users x
+  union all
+  select 'organizations', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.organizations x
+  union all
+  select 'chapters', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.chapters x
+  union all
+  select 'users', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.users x
+  union all
+  select 'chapter_memberships', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.chapter_memberships x
+  union all
+  select 'peer_mentors', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.peer_mentors x
+  union all
+  select 'job_runs', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.job_runs x
+  union all
+  select 'peer_mentor_status_history', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.peer_mentor_status_history x
+  union all
+  select 'coordinator_notifications', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.coordinator_notifications x;
+$state$;
+create temporary table state_before on commit drop as select * from pg_temp.state();
+
+select tests.authenticate_as(tests.uuid('bad input mia'));
+select throws_ok(
+  $$ update public.peer_mentors set status = 'paused', status_reason = repeat('x', 501)
+      where user_id = tests.uuid('bad input mia') $$,
+  '23514', null, 'a mentor pausing itself with a 501-character reason gets 23514');
+
+select tests.authenticate_as(tests.uuid('bad input cora'));
+select throws_ok(
+  $$ update public.peer_mentors set status_reason = repeat('é', 501) where user_id = tests.uuid('bad input mia') $$,
+  '23514', null, 'a coordinator setting a 501-character reason (multi-byte characters count once) gets 23514');
+
+select tests.authenticate_as_service_role();
+select throws_ok(
+  $$ insert into public.peer_mentors (user_id, status_reason) values (tests.uuid('bad input cora'), repeat('x', 10000)) $$,
+  '23514', null, 'inserting a mentor with a 10000-character reason gets 23514');
+
+select tests.clear_authentication();
+select throws_ok(
+  $$ insert into public.peer_mentor_status_history (mentor_id, previous_status, new_status, reason)
+      values (tests.uuid('mentor:' || tests.uuid('bad input mia')), 'active', 'paused', repeat('x', 501)) $$,
+  '23514', null, 'even the owner cannot write a history row with a 501-character reason (23514)');
+
+select lives_ok(
+  $$ select 1 from public.peer_mentors where status_reason = repeat('x', 501) $$,
+  'reading with an over-long value is not an error (only storing one is)');
+
+select tests.clear_authentication();
+select set_eq($$ select * from pg_temp.state() $$, $$ select * from state_before $$,
+  'the refused statements changed nothing (every table''s rows are as before)');
+
+select * from finish();
+rollback;

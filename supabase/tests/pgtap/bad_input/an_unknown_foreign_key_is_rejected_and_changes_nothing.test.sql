@@ -1,0 +1,77 @@
+-- Bad input: every foreign key refuses an id that names nothing with 23503 (foreign_key_violation), whoever
+-- writes it, and nothing changes.
+begin;
+select plan(10);
+
+-- A chapter with a coordinator (cora) and an active mentor (mia).
+do $$
+declare
+  v_chapter uuid := tests.create_chapter(tests.create_organization('bad input org'), 'bad input chapter');
+begin
+  perform tests.add_membership(v_chapter, tests.create_user('bad input cora'), 'coordinator');
+  perform tests.add_membership(v_chapter, tests.create_user('bad input mia'), 'peer_mentor');
+  perform tests.create_mentor(tests.uuid('bad input mia'));
+end;
+$$;
+
+-- Everything a refused statement could touch, fingerprinted before and compared at the end.
+create function pg_temp.state() returns table (table_name text, fingerprint text)
+language sql stable set search_path = ''
+as $state$
+  select 'auth.users', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from auth.users x
+  union all
+  select 'organizations', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.organizations x
+  union all
+  select 'chapters', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.chapters x
+  union all
+  select 'users', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.users x
+  union all
+  select 'chapter_memberships', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.chapter_memberships x
+  union all
+  select 'peer_mentors', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.peer_mentors x
+  union all
+  select 'job_runs', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.job_runs x
+  union all
+  select 'peer_mentor_status_history', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.peer_mentor_status_history x
+  union all
+  select 'coordinator_notifications', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.coordinator_notifications x;
+$state$;
+create temporary table state_before on commit drop as select * from pg_temp.state();
+
+select tests.authenticate_as_service_role();
+select throws_ok($$ insert into public.chapters (organization_id, name) values (tests.uuid('no such org'), 'x') $$,
+  '23503', null, 'a chapter of an unknown organisation gets 23503');
+select throws_ok($$ insert into public.users (id, full_name) values (tests.uuid('no such auth user'), 'x') $$,
+  '23503', null, 'a profile without its auth user gets 23503');
+select throws_ok(
+  $$ insert into public.chapter_memberships (chapter_id, user_id, role)
+      values (tests.uuid('no such chapter'), tests.uuid('bad input mia'), 'peer_mentor') $$,
+  '23503', null, 'a membership of an unknown chapter gets 23503');
+select throws_ok(
+  $$ insert into public.chapter_memberships (chapter_id, user_id, role)
+      values (tests.uuid('chapter:bad input chapter'), tests.uuid('no such user'), 'peer_mentor') $$,
+  '23503', null, 'a membership of an unknown user gets 23503');
+select throws_ok($$ insert into public.peer_mentors (user_id) values (tests.uuid('no such user')) $$,
+  '23503', null, 'a mentor for an unknown user gets 23503');
+select throws_ok($$ update public.peer_mentors set user_id = tests.uuid('no such user') where user_id = tests.uuid('bad input mia') $$,
+  '23503', null, 'moving a mentor to an unknown user gets 23503');
+
+select tests.clear_authentication();
+select throws_ok(
+  $$ insert into public.peer_mentor_status_history (mentor_id, new_status) values (tests.uuid('no such mentor'), 'active') $$,
+  '23503', null, 'a history row for an unknown mentor gets 23503');
+select throws_ok(
+  $$ insert into public.peer_mentor_status_history (mentor_id, previous_status, new_status, job_run_id)
+      values (tests.uuid('mentor:' || tests.uuid('bad input mia')), 'active', 'paused', tests.uuid('no such run')) $$,
+  '23503', null, 'a history row naming an unknown job run gets 23503');
+select throws_ok(
+  $$ insert into public.coordinator_notifications (history_id, coordinator_id)
+      values (-1, tests.uuid('bad input cora')) $$,
+  '23503', null, 'a notification about an unknown history row gets 23503');
+
+select tests.clear_authentication();
+select set_eq($$ select * from pg_temp.state() $$, $$ select * from state_before $$,
+  'the refused statements changed nothing (every table''s rows are as before)');
+
+select * from finish();
+rollback;
