@@ -6,6 +6,17 @@
 set lock_timeout = '3s';
 set statement_timeout = '10min';
 
+-- The history's foreign keys lock peer_mentors and public.users (SHARE ROW EXCLUSIVE). The app locks users
+-- before peer_mentors (a profile, then its mentor row, in one transaction); taking both here first, in that
+-- order, makes such a write wait instead of deadlocking with this migration (40P01, seen in the rehearsal).
+-- A DO block, because the Supabase CLI sends a migration file as one pipelined transaction, where a top-level
+-- LOCK TABLE is refused (25P01); the lock is held until the migration commits all the same.
+do $$
+begin
+  lock table public.users, public.peer_mentors in share row exclusive mode;
+end
+$$;
+
 create table public.job_runs (
   id uuid primary key default gen_random_uuid(),
   job_name text not null,

@@ -5,6 +5,18 @@
 set lock_timeout = '3s';
 set statement_timeout = '10min';
 
+-- The outbox's foreign keys and the trigger below lock public.users and the history (SHARE ROW EXCLUSIVE).
+-- The app's mentor writes take users first and the history after (through the peer_mentors triggers); taking
+-- both here, in that order, before anything else means a concurrent write waits instead of deadlocking
+-- (40P01, reproduced by the rehearsal without this line).
+-- A DO block, because the Supabase CLI sends a migration file as one pipelined transaction, where a top-level
+-- LOCK TABLE is refused (25P01); the lock is held until the migration commits all the same.
+do $$
+begin
+  lock table public.users, public.peer_mentor_status_history in share row exclusive mode;
+end
+$$;
+
 -- ---------------------------------------------------------------------------------------------------------
 -- Resolution: set-based for many mentors at once (the trigger), and the contract's one-mentor function.
 -- ---------------------------------------------------------------------------------------------------------
