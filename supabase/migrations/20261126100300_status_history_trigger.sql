@@ -183,6 +183,9 @@ $$;
 comment on function private.record_status_history_on_insert() is
   'AFTER INSERT statement trigger on peer_mentors: writes the first history row (previous_status null) of every new mentor.';
 
+-- Statements of more than 100 rows run the INSERT through EXECUTE, planned for their own transition tables:
+-- a static statement's plan is cached per session, and after a few one-row updates the cached nested-loop
+-- join would make a later bulk UPDATE on the same connection quadratic (measured by npm run bench).
 create function private.record_status_history_on_update() returns trigger
 language plpgsql
 volatile
@@ -193,12 +196,25 @@ declare
   v_changed_by uuid := auth.uid();
   v_job_run_id uuid := private.job_run_id_for_history();
 begin
-  insert into public.peer_mentor_status_history
-         (mentor_id, previous_status, new_status, changed_by, changed_at, reason, job_run_id)
-  select n.id, o.status, n.status, v_changed_by, n.status_changed_at, n.status_reason, v_job_run_id
-    from new_rows n
-    join old_rows o on o.id = n.id
-   where n.status is distinct from o.status;
+  if (select pg_catalog.count(*) from new_rows) <= 100 then
+    -- A few rows (an app's change): static, the plan is cached for the session; any join is cheap here.
+    insert into public.peer_mentor_status_history
+           (mentor_id, previous_status, new_status, changed_by, changed_at, reason, job_run_id)
+    select n.id, o.status, n.status, v_changed_by, n.status_changed_at, n.status_reason, v_job_run_id
+      from new_rows n
+      join old_rows o on o.id = n.id
+     where n.status is distinct from o.status;
+  else
+    -- A bulk statement: planned for its own transition tables (see above).
+    execute '
+      insert into public.peer_mentor_status_history
+             (mentor_id, previous_status, new_status, changed_by, changed_at, reason, job_run_id)
+      select n.id, o.status, n.status, $1, n.status_changed_at, n.status_reason, $2
+        from new_rows n
+        join old_rows o on o.id = n.id
+       where n.status is distinct from o.status'
+      using v_changed_by, v_job_run_id;
+  end if;
   return null;
 end;
 $$;
