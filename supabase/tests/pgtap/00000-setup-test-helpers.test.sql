@@ -108,6 +108,65 @@ begin
 end;
 $$;
 
+-- The RLS matrix's fixture (supabase/tests/pgtap/rls/), built by tests.create_rls_fixture():
+--   org one: north  mentors self, other (and former: membership inactive)
+--                   coordinators coord-north, coord-multi (and coord-idle: membership inactive)
+--            south  mentors south, multi          coordinator coord-multi
+--   org two: west   mentors multi, west            coordinator coord-west
+--   outsider: signed in, no memberships.
+-- Names map to ids with tests.rls_user / rls_mentor / rls_chapter / rls_org; tests.rls_sign_in acts as one.
+create or replace function tests.rls_user(p_name text) returns uuid
+language sql immutable set search_path = ''
+as $$ select tests.uuid('rls:' || p_name) $$;
+
+create or replace function tests.rls_mentor(p_name text) returns uuid
+language sql immutable set search_path = ''
+as $$ select tests.uuid('mentor:' || tests.uuid('rls:' || p_name)::text) $$;
+
+create or replace function tests.rls_chapter(p_name text) returns uuid
+language sql immutable set search_path = ''
+as $$ select tests.uuid('chapter:rls ' || p_name) $$;
+
+create or replace function tests.rls_org(p_name text) returns uuid
+language sql immutable set search_path = ''
+as $$ select tests.uuid('org:rls ' || p_name) $$;
+
+create or replace function tests.rls_sign_in(p_name text) returns void
+language sql volatile set search_path = ''
+as $$ select tests.authenticate_as(tests.uuid('rls:' || p_name)) $$;
+
+create or replace function tests.create_rls_fixture() returns void
+language plpgsql volatile set search_path = ''
+as $$
+declare
+  v_one uuid := tests.create_organization('rls one');
+  v_two uuid := tests.create_organization('rls two');
+  v_north uuid := tests.create_chapter(v_one, 'rls north');
+  v_south uuid := tests.create_chapter(v_one, 'rls south');
+  v_west uuid := tests.create_chapter(v_two, 'rls west');
+  v_name text;
+begin
+  foreach v_name in array array['coord-north', 'coord-west', 'coord-multi', 'coord-idle', 'outsider'] loop
+    perform tests.create_user('rls:' || v_name);
+  end loop;
+  foreach v_name in array array['mentor-self', 'mentor-other', 'mentor-south', 'mentor-multi', 'mentor-west', 'mentor-former'] loop
+    perform tests.create_mentor(tests.create_user('rls:' || v_name));
+  end loop;
+  perform tests.add_membership(v_north, tests.rls_user('mentor-self'), 'peer_mentor');
+  perform tests.add_membership(v_north, tests.rls_user('mentor-other'), 'peer_mentor');
+  perform tests.add_membership(v_north, tests.rls_user('mentor-former'), 'peer_mentor', false);
+  perform tests.add_membership(v_south, tests.rls_user('mentor-south'), 'peer_mentor');
+  perform tests.add_membership(v_south, tests.rls_user('mentor-multi'), 'peer_mentor');
+  perform tests.add_membership(v_west, tests.rls_user('mentor-multi'), 'peer_mentor');
+  perform tests.add_membership(v_west, tests.rls_user('mentor-west'), 'peer_mentor');
+  perform tests.add_membership(v_north, tests.rls_user('coord-north'), 'coordinator');
+  perform tests.add_membership(v_north, tests.rls_user('coord-multi'), 'coordinator');
+  perform tests.add_membership(v_south, tests.rls_user('coord-multi'), 'coordinator');
+  perform tests.add_membership(v_north, tests.rls_user('coord-idle'), 'coordinator', false);
+  perform tests.add_membership(v_west, tests.rls_user('coord-west'), 'coordinator');
+end;
+$$;
+
 grant execute on all functions in schema tests to anon, authenticated, service_role;
 
 select plan(3);

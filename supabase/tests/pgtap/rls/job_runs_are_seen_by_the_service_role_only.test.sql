@@ -3,62 +3,14 @@
 begin;
 select plan(21);
 
--- The RLS fixture (the same block opens every matrix file in rls/; pg_temp, so it vanishes with the session):
+-- The RLS fixture (tests.create_rls_fixture, in the setup file; rolled back with the test):
 --
 --   org one: north  mentors self, other (and former: membership inactive)
 --                   coordinators coord-north, coord-multi (and coord-idle: membership inactive)
 --            south  mentors south, multi          coordinator coord-multi
 --   org two: west   mentors multi, west            coordinator coord-west
 --   outsider: signed in, no memberships.
-create function pg_temp.usr(p_name text) returns uuid
-language sql immutable set search_path = ''
-as $$ select tests.uuid('rls:' || p_name) $$;
-
-create function pg_temp.mentor(p_name text) returns uuid
-language sql immutable set search_path = ''
-as $$ select tests.uuid('mentor:' || tests.uuid('rls:' || p_name)::text) $$;
-
-create function pg_temp.chapter(p_name text) returns uuid
-language sql immutable set search_path = ''
-as $$ select tests.uuid('chapter:rls ' || p_name) $$;
-
-create function pg_temp.org(p_name text) returns uuid
-language sql immutable set search_path = ''
-as $$ select tests.uuid('org:rls ' || p_name) $$;
-
-create function pg_temp.sign_in(p_name text) returns void
-language sql volatile set search_path = ''
-as $$ select tests.authenticate_as(tests.uuid('rls:' || p_name)) $$;
-
-do $$
-declare
-  v_one uuid := tests.create_organization('rls one');
-  v_two uuid := tests.create_organization('rls two');
-  v_north uuid := tests.create_chapter(v_one, 'rls north');
-  v_south uuid := tests.create_chapter(v_one, 'rls south');
-  v_west uuid := tests.create_chapter(v_two, 'rls west');
-  v_name text;
-begin
-  foreach v_name in array array['coord-north', 'coord-west', 'coord-multi', 'coord-idle', 'outsider'] loop
-    perform tests.create_user('rls:' || v_name);
-  end loop;
-  foreach v_name in array array['mentor-self', 'mentor-other', 'mentor-south', 'mentor-multi', 'mentor-west', 'mentor-former'] loop
-    perform tests.create_mentor(tests.create_user('rls:' || v_name));
-  end loop;
-  perform tests.add_membership(v_north, pg_temp.usr('mentor-self'), 'peer_mentor');
-  perform tests.add_membership(v_north, pg_temp.usr('mentor-other'), 'peer_mentor');
-  perform tests.add_membership(v_north, pg_temp.usr('mentor-former'), 'peer_mentor', false);
-  perform tests.add_membership(v_south, pg_temp.usr('mentor-south'), 'peer_mentor');
-  perform tests.add_membership(v_south, pg_temp.usr('mentor-multi'), 'peer_mentor');
-  perform tests.add_membership(v_west, pg_temp.usr('mentor-multi'), 'peer_mentor');
-  perform tests.add_membership(v_west, pg_temp.usr('mentor-west'), 'peer_mentor');
-  perform tests.add_membership(v_north, pg_temp.usr('coord-north'), 'coordinator');
-  perform tests.add_membership(v_north, pg_temp.usr('coord-multi'), 'coordinator');
-  perform tests.add_membership(v_south, pg_temp.usr('coord-multi'), 'coordinator');
-  perform tests.add_membership(v_north, pg_temp.usr('coord-idle'), 'coordinator', false);
-  perform tests.add_membership(v_west, pg_temp.usr('coord-west'), 'coordinator');
-end;
-$$;
+select tests.create_rls_fixture();
 
 insert into public.job_runs (id, job_name, status, finished_at, affected_count)
 values (tests.uuid('rls:job one'), 'rls job', 'succeeded', now(), 0),
@@ -68,24 +20,24 @@ select tests.authenticate_as_anon();
 select throws_ok($$select id from public.job_runs$$, '42501', null, 'anon cannot read job runs');
 select throws_ok($$insert into public.job_runs (job_name) values ('anon job')$$, '42501', null, 'anon cannot insert a job run');
 
-select pg_temp.sign_in('mentor-self');
+select tests.rls_sign_in('mentor-self');
 select throws_ok($$select id from public.job_runs$$, '42501', null, 'mentor self cannot read job runs');
-select pg_temp.sign_in('mentor-other');
+select tests.rls_sign_in('mentor-other');
 select throws_ok($$select id from public.job_runs$$, '42501', null, 'mentor other cannot read job runs');
-select pg_temp.sign_in('mentor-multi');
+select tests.rls_sign_in('mentor-multi');
 select throws_ok($$select id from public.job_runs$$, '42501', null, 'a multi-chapter mentor cannot read job runs');
-select pg_temp.sign_in('coord-north');
+select tests.rls_sign_in('coord-north');
 select throws_ok($$select id from public.job_runs$$, '42501', null, 'the same-chapter coordinator cannot read job runs');
-select pg_temp.sign_in('coord-west');
+select tests.rls_sign_in('coord-west');
 select throws_ok($$select id from public.job_runs$$, '42501', null, 'the other-chapter coordinator cannot read job runs');
-select pg_temp.sign_in('coord-multi');
+select tests.rls_sign_in('coord-multi');
 select throws_ok($$select id from public.job_runs$$, '42501', null, 'the multi-chapter coordinator cannot read job runs');
-select pg_temp.sign_in('coord-idle');
+select tests.rls_sign_in('coord-idle');
 select throws_ok($$select id from public.job_runs$$, '42501', null, 'the idle coordinator cannot read job runs');
-select pg_temp.sign_in('outsider');
+select tests.rls_sign_in('outsider');
 select throws_ok($$select id from public.job_runs$$, '42501', null, 'the outsider cannot read job runs');
 
-select pg_temp.sign_in('coord-multi');
+select tests.rls_sign_in('coord-multi');
 select throws_ok($$insert into public.job_runs (job_name) values ('coordinator job')$$, '42501', null,
   'a coordinator cannot insert a job run');
 select throws_ok(format($$update public.job_runs set status = 'failed' where id = %L$$, tests.uuid('rls:job two')),
@@ -93,7 +45,7 @@ select throws_ok(format($$update public.job_runs set status = 'failed' where id 
 select throws_ok(format($$delete from public.job_runs where id = %L$$, tests.uuid('rls:job one')),
   '42501', null, 'a coordinator cannot delete a job run');
 
-select pg_temp.sign_in('mentor-self');
+select tests.rls_sign_in('mentor-self');
 select throws_ok(format($$update public.job_runs set status = 'succeeded' where id = %L$$, tests.uuid('rls:job two')),
   '42501', null, 'a mentor cannot update a job run');
 select throws_ok($$delete from public.job_runs$$, '42501', null, 'a mentor cannot delete job runs');
@@ -126,11 +78,11 @@ select tests.authenticate_as_service_role();
 do $$
 begin
   perform set_config('app.job_run_id', tests.uuid('rls:job three')::text, true);
-  update public.peer_mentors set status = 'paused', status_reason = 'certification_expired' where id = pg_temp.mentor('mentor-self');
+  update public.peer_mentors set status = 'paused', status_reason = 'certification_expired' where id = tests.rls_mentor('mentor-self');
   perform set_config('app.job_run_id', '', true);
 end;
 $$;
-select pg_temp.sign_in('mentor-self');
+select tests.rls_sign_in('mentor-self');
 select results_eq(
   $$select job_run_id from public.peer_mentor_status_history where new_status = 'paused'$$,
   $$values (tests.uuid('rls:job three'))$$,

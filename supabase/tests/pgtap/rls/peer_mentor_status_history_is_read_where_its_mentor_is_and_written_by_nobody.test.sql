@@ -4,67 +4,19 @@
 begin;
 select plan(35);
 
--- The RLS fixture (the same block opens every matrix file in rls/; pg_temp, so it vanishes with the session):
+-- The RLS fixture (tests.create_rls_fixture, in the setup file; rolled back with the test):
 --
 --   org one: north  mentors self, other (and former: membership inactive)
 --                   coordinators coord-north, coord-multi (and coord-idle: membership inactive)
 --            south  mentors south, multi          coordinator coord-multi
 --   org two: west   mentors multi, west            coordinator coord-west
 --   outsider: signed in, no memberships.
-create function pg_temp.usr(p_name text) returns uuid
-language sql immutable set search_path = ''
-as $$ select tests.uuid('rls:' || p_name) $$;
-
-create function pg_temp.mentor(p_name text) returns uuid
-language sql immutable set search_path = ''
-as $$ select tests.uuid('mentor:' || tests.uuid('rls:' || p_name)::text) $$;
-
-create function pg_temp.chapter(p_name text) returns uuid
-language sql immutable set search_path = ''
-as $$ select tests.uuid('chapter:rls ' || p_name) $$;
-
-create function pg_temp.org(p_name text) returns uuid
-language sql immutable set search_path = ''
-as $$ select tests.uuid('org:rls ' || p_name) $$;
-
-create function pg_temp.sign_in(p_name text) returns void
-language sql volatile set search_path = ''
-as $$ select tests.authenticate_as(tests.uuid('rls:' || p_name)) $$;
-
-do $$
-declare
-  v_one uuid := tests.create_organization('rls one');
-  v_two uuid := tests.create_organization('rls two');
-  v_north uuid := tests.create_chapter(v_one, 'rls north');
-  v_south uuid := tests.create_chapter(v_one, 'rls south');
-  v_west uuid := tests.create_chapter(v_two, 'rls west');
-  v_name text;
-begin
-  foreach v_name in array array['coord-north', 'coord-west', 'coord-multi', 'coord-idle', 'outsider'] loop
-    perform tests.create_user('rls:' || v_name);
-  end loop;
-  foreach v_name in array array['mentor-self', 'mentor-other', 'mentor-south', 'mentor-multi', 'mentor-west', 'mentor-former'] loop
-    perform tests.create_mentor(tests.create_user('rls:' || v_name));
-  end loop;
-  perform tests.add_membership(v_north, pg_temp.usr('mentor-self'), 'peer_mentor');
-  perform tests.add_membership(v_north, pg_temp.usr('mentor-other'), 'peer_mentor');
-  perform tests.add_membership(v_north, pg_temp.usr('mentor-former'), 'peer_mentor', false);
-  perform tests.add_membership(v_south, pg_temp.usr('mentor-south'), 'peer_mentor');
-  perform tests.add_membership(v_south, pg_temp.usr('mentor-multi'), 'peer_mentor');
-  perform tests.add_membership(v_west, pg_temp.usr('mentor-multi'), 'peer_mentor');
-  perform tests.add_membership(v_west, pg_temp.usr('mentor-west'), 'peer_mentor');
-  perform tests.add_membership(v_north, pg_temp.usr('coord-north'), 'coordinator');
-  perform tests.add_membership(v_north, pg_temp.usr('coord-multi'), 'coordinator');
-  perform tests.add_membership(v_south, pg_temp.usr('coord-multi'), 'coordinator');
-  perform tests.add_membership(v_north, pg_temp.usr('coord-idle'), 'coordinator', false);
-  perform tests.add_membership(v_west, pg_temp.usr('coord-west'), 'coordinator');
-end;
-$$;
+select tests.create_rls_fixture();
 
 -- A second row for mentor other and mentor multi, written by the owner (a system change), so a timeline
 -- has more than its first row.
 update public.peer_mentors set status = 'paused', status_reason = 'fixture'
- where id in (pg_temp.mentor('mentor-other'), pg_temp.mentor('mentor-multi'));
+ where id in (tests.rls_mentor('mentor-other'), tests.rls_mentor('mentor-multi'));
 
 -- ---------------------------------------------------------------------------------------------------------
 -- Reads: (mentor, previous_status, new_status) tuples
@@ -72,56 +24,56 @@ update public.peer_mentors set status = 'paused', status_reason = 'fixture'
 select tests.authenticate_as_anon();
 select throws_ok($$select id from public.peer_mentor_status_history$$, '42501', null, 'anon cannot read the history');
 
-select pg_temp.sign_in('mentor-self');
+select tests.rls_sign_in('mentor-self');
 select set_eq(
   $$select mentor_id, previous_status::text, new_status::text from public.peer_mentor_status_history$$,
-  $$values (pg_temp.mentor('mentor-self'), null::text, 'active')$$,
+  $$values (tests.rls_mentor('mentor-self'), null::text, 'active')$$,
   'mentor self reads only its own history');
 
-select pg_temp.sign_in('mentor-other');
+select tests.rls_sign_in('mentor-other');
 select results_eq(
   $$select mentor_id, previous_status::text, new_status::text from public.peer_mentor_status_history order by changed_at desc, id desc$$,
-  $$values (pg_temp.mentor('mentor-other'), 'active', 'paused'), (pg_temp.mentor('mentor-other'), null::text, 'active')$$,
+  $$values (tests.rls_mentor('mentor-other'), 'active', 'paused'), (tests.rls_mentor('mentor-other'), null::text, 'active')$$,
   'mentor other reads only its own timeline, newest first (not mentor self''s)');
 
-select pg_temp.sign_in('mentor-former');
+select tests.rls_sign_in('mentor-former');
 select set_eq(
   $$select mentor_id, previous_status::text, new_status::text from public.peer_mentor_status_history$$,
-  $$values (pg_temp.mentor('mentor-former'), null::text, 'active')$$,
+  $$values (tests.rls_mentor('mentor-former'), null::text, 'active')$$,
   'a mentor whose membership ended still reads its own history');
 
-select pg_temp.sign_in('coord-north');
+select tests.rls_sign_in('coord-north');
 select set_eq(
   $$select mentor_id, previous_status::text, new_status::text from public.peer_mentor_status_history$$,
-  $$values (pg_temp.mentor('mentor-self'), null::text, 'active'),
-           (pg_temp.mentor('mentor-other'), null, 'active'), (pg_temp.mentor('mentor-other'), 'active', 'paused')$$,
+  $$values (tests.rls_mentor('mentor-self'), null::text, 'active'),
+           (tests.rls_mentor('mentor-other'), null, 'active'), (tests.rls_mentor('mentor-other'), 'active', 'paused')$$,
   'the same-chapter coordinator reads the history of the active mentors of north only');
 
-select pg_temp.sign_in('coord-west');
+select tests.rls_sign_in('coord-west');
 select set_eq(
   $$select mentor_id, previous_status::text, new_status::text from public.peer_mentor_status_history$$,
-  $$values (pg_temp.mentor('mentor-multi'), null::text, 'active'), (pg_temp.mentor('mentor-multi'), 'active', 'paused'),
-           (pg_temp.mentor('mentor-west'), null, 'active')$$,
+  $$values (tests.rls_mentor('mentor-multi'), null::text, 'active'), (tests.rls_mentor('mentor-multi'), 'active', 'paused'),
+           (tests.rls_mentor('mentor-west'), null, 'active')$$,
   'the other-chapter coordinator reads the history of the mentors of west (multi-chapter mentor included)');
 
-select pg_temp.sign_in('coord-multi');
+select tests.rls_sign_in('coord-multi');
 select set_eq(
   $$select mentor_id, previous_status::text, new_status::text from public.peer_mentor_status_history$$,
-  $$values (pg_temp.mentor('mentor-self'), null::text, 'active'),
-           (pg_temp.mentor('mentor-other'), null, 'active'), (pg_temp.mentor('mentor-other'), 'active', 'paused'),
-           (pg_temp.mentor('mentor-south'), null, 'active'),
-           (pg_temp.mentor('mentor-multi'), null, 'active'), (pg_temp.mentor('mentor-multi'), 'active', 'paused')$$,
+  $$values (tests.rls_mentor('mentor-self'), null::text, 'active'),
+           (tests.rls_mentor('mentor-other'), null, 'active'), (tests.rls_mentor('mentor-other'), 'active', 'paused'),
+           (tests.rls_mentor('mentor-south'), null, 'active'),
+           (tests.rls_mentor('mentor-multi'), null, 'active'), (tests.rls_mentor('mentor-multi'), 'active', 'paused')$$,
   'the multi-chapter coordinator reads the history of the mentors of north and south');
 
-select pg_temp.sign_in('coord-idle');
+select tests.rls_sign_in('coord-idle');
 select is_empty($$select id from public.peer_mentor_status_history$$, 'the idle coordinator reads no history');
 
-select pg_temp.sign_in('outsider');
+select tests.rls_sign_in('outsider');
 select is_empty($$select id from public.peer_mentor_status_history$$, 'the outsider reads no history');
 
-select pg_temp.sign_in('coord-west');
+select tests.rls_sign_in('coord-west');
 select is_empty(
-  format($$select id from public.peer_mentor_status_history where mentor_id = %L$$, pg_temp.mentor('mentor-self')),
+  format($$select id from public.peer_mentor_status_history where mentor_id = %L$$, tests.rls_mentor('mentor-self')),
   'asking for another chapter''s mentor by id returns nothing');
 
 select tests.authenticate_as_service_role();
@@ -131,10 +83,10 @@ select set_eq(
       join public.peer_mentors pm on pm.id = h.mentor_id
       join public.users u on u.id = pm.user_id
      where u.full_name like 'rls:%'$$,
-  $$select pg_temp.mentor(n), null::text, 'active'
+  $$select tests.rls_mentor(n), null::text, 'active'
       from unnest(array['mentor-self', 'mentor-other', 'mentor-south', 'mentor-multi', 'mentor-west', 'mentor-former']) n
     union all
-    select pg_temp.mentor(n), 'active', 'paused' from unnest(array['mentor-other', 'mentor-multi']) n$$,
+    select tests.rls_mentor(n), 'active', 'paused' from unnest(array['mentor-other', 'mentor-multi']) n$$,
   'the service role reads all history');
 
 -- ---------------------------------------------------------------------------------------------------------
@@ -142,36 +94,36 @@ select set_eq(
 -- ---------------------------------------------------------------------------------------------------------
 select tests.authenticate_as_anon();
 select throws_ok(
-  format($$insert into public.peer_mentor_status_history (mentor_id, new_status) values (%L, 'paused')$$, pg_temp.mentor('mentor-self')),
+  format($$insert into public.peer_mentor_status_history (mentor_id, new_status) values (%L, 'paused')$$, tests.rls_mentor('mentor-self')),
   '42501', null, 'anon cannot insert history');
 select throws_ok($$update public.peer_mentor_status_history set reason = 'x'$$, '42501', null, 'anon cannot update history');
 select throws_ok($$delete from public.peer_mentor_status_history$$, '42501', null, 'anon cannot delete history');
 
-select pg_temp.sign_in('mentor-self');
+select tests.rls_sign_in('mentor-self');
 select throws_ok(
   format($$insert into public.peer_mentor_status_history (mentor_id, previous_status, new_status) values (%L, 'active', 'paused')$$,
-         pg_temp.mentor('mentor-self')),
+         tests.rls_mentor('mentor-self')),
   '42501', null, 'mentor self cannot insert into its own history');
 select throws_ok(
-  format($$update public.peer_mentor_status_history set reason = 'rewritten' where mentor_id = %L$$, pg_temp.mentor('mentor-self')),
+  format($$update public.peer_mentor_status_history set reason = 'rewritten' where mentor_id = %L$$, tests.rls_mentor('mentor-self')),
   '42501', null, 'mentor self cannot update its own history');
 select throws_ok(
-  format($$delete from public.peer_mentor_status_history where mentor_id = %L$$, pg_temp.mentor('mentor-self')),
+  format($$delete from public.peer_mentor_status_history where mentor_id = %L$$, tests.rls_mentor('mentor-self')),
   '42501', null, 'mentor self cannot delete its own history');
 
-select pg_temp.sign_in('coord-north');
+select tests.rls_sign_in('coord-north');
 select throws_ok(
   format($$insert into public.peer_mentor_status_history (mentor_id, previous_status, new_status) values (%L, 'paused', 'active')$$,
-         pg_temp.mentor('mentor-other')),
+         tests.rls_mentor('mentor-other')),
   '42501', null, 'the same-chapter coordinator cannot insert history');
 select throws_ok(
-  format($$update public.peer_mentor_status_history set changed_by = %L where mentor_id = %L$$, pg_temp.usr('coord-north'), pg_temp.mentor('mentor-other')),
+  format($$update public.peer_mentor_status_history set changed_by = %L where mentor_id = %L$$, tests.rls_user('coord-north'), tests.rls_mentor('mentor-other')),
   '42501', null, 'the same-chapter coordinator cannot update history');
 select throws_ok(
-  format($$delete from public.peer_mentor_status_history where mentor_id = %L$$, pg_temp.mentor('mentor-other')),
+  format($$delete from public.peer_mentor_status_history where mentor_id = %L$$, tests.rls_mentor('mentor-other')),
   '42501', null, 'the same-chapter coordinator cannot delete history');
 
-select pg_temp.sign_in('coord-multi');
+select tests.rls_sign_in('coord-multi');
 select throws_ok($$update public.peer_mentor_status_history set reason = null$$, '42501', null,
   'the multi-chapter coordinator cannot update history');
 select throws_ok($$delete from public.peer_mentor_status_history$$, '42501', null,
@@ -179,48 +131,48 @@ select throws_ok($$delete from public.peer_mentor_status_history$$, '42501', nul
 select throws_ok($$truncate public.peer_mentor_status_history$$, '42501', null,
   'the multi-chapter coordinator cannot truncate history');
 
-select pg_temp.sign_in('coord-west');
+select tests.rls_sign_in('coord-west');
 select throws_ok(
-  format($$insert into public.peer_mentor_status_history (mentor_id, new_status) values (%L, 'inactive')$$, pg_temp.mentor('mentor-self')),
+  format($$insert into public.peer_mentor_status_history (mentor_id, new_status) values (%L, 'inactive')$$, tests.rls_mentor('mentor-self')),
   '42501', null, 'the other-chapter coordinator cannot insert history for a mentor outside its chapters');
 
-select pg_temp.sign_in('coord-idle');
+select tests.rls_sign_in('coord-idle');
 select throws_ok($$delete from public.peer_mentor_status_history$$, '42501', null, 'the idle coordinator cannot delete history');
 
-select pg_temp.sign_in('outsider');
+select tests.rls_sign_in('outsider');
 select throws_ok(
-  format($$insert into public.peer_mentor_status_history (mentor_id, new_status) values (%L, 'paused')$$, pg_temp.mentor('mentor-self')),
+  format($$insert into public.peer_mentor_status_history (mentor_id, new_status) values (%L, 'paused')$$, tests.rls_mentor('mentor-self')),
   '42501', null, 'the outsider cannot insert history');
 select throws_ok($$update public.peer_mentor_status_history set reason = 'x'$$, '42501', null, 'the outsider cannot update history');
 
 select tests.authenticate_as_service_role();
 select throws_ok(
   format($$insert into public.peer_mentor_status_history (mentor_id, previous_status, new_status) values (%L, 'active', 'paused')$$,
-         pg_temp.mentor('mentor-self')),
+         tests.rls_mentor('mentor-self')),
   '42501', null, 'the service role cannot insert history (the trigger writes it)');
 select throws_ok(
-  format($$update public.peer_mentor_status_history set reason = 'x' where mentor_id = %L$$, pg_temp.mentor('mentor-self')),
+  format($$update public.peer_mentor_status_history set reason = 'x' where mentor_id = %L$$, tests.rls_mentor('mentor-self')),
   '42501', null, 'the service role cannot update history');
 select throws_ok(
-  format($$delete from public.peer_mentor_status_history where mentor_id = %L$$, pg_temp.mentor('mentor-self')),
+  format($$delete from public.peer_mentor_status_history where mentor_id = %L$$, tests.rls_mentor('mentor-self')),
   '42501', null, 'the service role cannot delete history');
 select throws_ok($$truncate public.peer_mentor_status_history$$, '42501', null, 'the service role cannot truncate history');
 
 -- Reading history through a status change the caller is allowed to make: the new row is visible to the
 -- mentor and to its coordinators, and to nobody else.
-select pg_temp.sign_in('mentor-self');
-update public.peer_mentors set status = 'paused', status_reason = 'self pause' where id = pg_temp.mentor('mentor-self');
+select tests.rls_sign_in('mentor-self');
+update public.peer_mentors set status = 'paused', status_reason = 'self pause' where id = tests.rls_mentor('mentor-self');
 select results_eq(
   $$select previous_status::text, new_status::text, changed_by, reason from public.peer_mentor_status_history order by changed_at desc, id desc limit 1$$,
-  $$values ('active', 'paused', pg_temp.usr('mentor-self'), 'self pause')$$,
+  $$values ('active', 'paused', tests.rls_user('mentor-self'), 'self pause')$$,
   'mentor self reads the row its own change wrote, attributed to itself');
-select pg_temp.sign_in('coord-multi');
+select tests.rls_sign_in('coord-multi');
 select results_eq(
   format($$select previous_status::text, new_status::text, changed_by from public.peer_mentor_status_history
-            where mentor_id = %L order by changed_at desc, id desc limit 1$$, pg_temp.mentor('mentor-self')),
-  $$values ('active', 'paused', pg_temp.usr('mentor-self'))$$,
+            where mentor_id = %L order by changed_at desc, id desc limit 1$$, tests.rls_mentor('mentor-self')),
+  $$values ('active', 'paused', tests.rls_user('mentor-self'))$$,
   'the multi-chapter coordinator reads mentor self''s new row');
-select pg_temp.sign_in('coord-west');
+select tests.rls_sign_in('coord-west');
 select is_empty($$select id from public.peer_mentor_status_history where reason = 'self pause'$$,
   'the other-chapter coordinator does not read mentor self''s new row');
 

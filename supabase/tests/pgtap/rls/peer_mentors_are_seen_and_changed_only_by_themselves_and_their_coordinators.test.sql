@@ -5,62 +5,14 @@
 begin;
 select plan(49);
 
--- The RLS fixture (the same block opens every matrix file in rls/; pg_temp, so it vanishes with the session):
+-- The RLS fixture (tests.create_rls_fixture, in the setup file; rolled back with the test):
 --
 --   org one: north  mentors self, other (and former: membership inactive)
 --                   coordinators coord-north, coord-multi (and coord-idle: membership inactive)
 --            south  mentors south, multi          coordinator coord-multi
 --   org two: west   mentors multi, west            coordinator coord-west
 --   outsider: signed in, no memberships.
-create function pg_temp.usr(p_name text) returns uuid
-language sql immutable set search_path = ''
-as $$ select tests.uuid('rls:' || p_name) $$;
-
-create function pg_temp.mentor(p_name text) returns uuid
-language sql immutable set search_path = ''
-as $$ select tests.uuid('mentor:' || tests.uuid('rls:' || p_name)::text) $$;
-
-create function pg_temp.chapter(p_name text) returns uuid
-language sql immutable set search_path = ''
-as $$ select tests.uuid('chapter:rls ' || p_name) $$;
-
-create function pg_temp.org(p_name text) returns uuid
-language sql immutable set search_path = ''
-as $$ select tests.uuid('org:rls ' || p_name) $$;
-
-create function pg_temp.sign_in(p_name text) returns void
-language sql volatile set search_path = ''
-as $$ select tests.authenticate_as(tests.uuid('rls:' || p_name)) $$;
-
-do $$
-declare
-  v_one uuid := tests.create_organization('rls one');
-  v_two uuid := tests.create_organization('rls two');
-  v_north uuid := tests.create_chapter(v_one, 'rls north');
-  v_south uuid := tests.create_chapter(v_one, 'rls south');
-  v_west uuid := tests.create_chapter(v_two, 'rls west');
-  v_name text;
-begin
-  foreach v_name in array array['coord-north', 'coord-west', 'coord-multi', 'coord-idle', 'outsider'] loop
-    perform tests.create_user('rls:' || v_name);
-  end loop;
-  foreach v_name in array array['mentor-self', 'mentor-other', 'mentor-south', 'mentor-multi', 'mentor-west', 'mentor-former'] loop
-    perform tests.create_mentor(tests.create_user('rls:' || v_name));
-  end loop;
-  perform tests.add_membership(v_north, pg_temp.usr('mentor-self'), 'peer_mentor');
-  perform tests.add_membership(v_north, pg_temp.usr('mentor-other'), 'peer_mentor');
-  perform tests.add_membership(v_north, pg_temp.usr('mentor-former'), 'peer_mentor', false);
-  perform tests.add_membership(v_south, pg_temp.usr('mentor-south'), 'peer_mentor');
-  perform tests.add_membership(v_south, pg_temp.usr('mentor-multi'), 'peer_mentor');
-  perform tests.add_membership(v_west, pg_temp.usr('mentor-multi'), 'peer_mentor');
-  perform tests.add_membership(v_west, pg_temp.usr('mentor-west'), 'peer_mentor');
-  perform tests.add_membership(v_north, pg_temp.usr('coord-north'), 'coordinator');
-  perform tests.add_membership(v_north, pg_temp.usr('coord-multi'), 'coordinator');
-  perform tests.add_membership(v_south, pg_temp.usr('coord-multi'), 'coordinator');
-  perform tests.add_membership(v_north, pg_temp.usr('coord-idle'), 'coordinator', false);
-  perform tests.add_membership(v_west, pg_temp.usr('coord-west'), 'coordinator');
-end;
-$$;
+select tests.create_rls_fixture();
 
 -- ---------------------------------------------------------------------------------------------------------
 -- Reads
@@ -68,64 +20,64 @@ $$;
 select tests.authenticate_as_anon();
 select throws_ok($$select id from public.peer_mentors$$, '42501', null, 'anon cannot read peer_mentors');
 
-select pg_temp.sign_in('mentor-self');
-select set_eq($$select id from public.peer_mentors$$, array[pg_temp.mentor('mentor-self')],
+select tests.rls_sign_in('mentor-self');
+select set_eq($$select id from public.peer_mentors$$, array[tests.rls_mentor('mentor-self')],
   'mentor self reads only its own row');
 
-select pg_temp.sign_in('mentor-other');
-select set_eq($$select id from public.peer_mentors$$, array[pg_temp.mentor('mentor-other')],
+select tests.rls_sign_in('mentor-other');
+select set_eq($$select id from public.peer_mentors$$, array[tests.rls_mentor('mentor-other')],
   'mentor other (same chapter) reads only its own row, not mentor self');
 
-select pg_temp.sign_in('mentor-multi');
-select set_eq($$select id from public.peer_mentors$$, array[pg_temp.mentor('mentor-multi')],
+select tests.rls_sign_in('mentor-multi');
+select set_eq($$select id from public.peer_mentors$$, array[tests.rls_mentor('mentor-multi')],
   'a multi-chapter mentor reads only its own row');
 
-select pg_temp.sign_in('mentor-former');
-select set_eq($$select id from public.peer_mentors$$, array[pg_temp.mentor('mentor-former')],
+select tests.rls_sign_in('mentor-former');
+select set_eq($$select id from public.peer_mentors$$, array[tests.rls_mentor('mentor-former')],
   'a mentor whose membership ended still reads its own row');
 
-select pg_temp.sign_in('coord-north');
+select tests.rls_sign_in('coord-north');
 select set_eq($$select id from public.peer_mentors$$,
-  array[pg_temp.mentor('mentor-self'), pg_temp.mentor('mentor-other')],
+  array[tests.rls_mentor('mentor-self'), tests.rls_mentor('mentor-other')],
   'the same-chapter coordinator reads the active mentors of north, not the former one');
 
-select pg_temp.sign_in('coord-west');
+select tests.rls_sign_in('coord-west');
 select set_eq($$select id from public.peer_mentors$$,
-  array[pg_temp.mentor('mentor-multi'), pg_temp.mentor('mentor-west')],
+  array[tests.rls_mentor('mentor-multi'), tests.rls_mentor('mentor-west')],
   'the other-chapter coordinator reads the mentors of west (multi-chapter mentor included), none of north');
 
-select pg_temp.sign_in('coord-multi');
+select tests.rls_sign_in('coord-multi');
 select set_eq($$select id from public.peer_mentors$$,
-  array[pg_temp.mentor('mentor-self'), pg_temp.mentor('mentor-other'), pg_temp.mentor('mentor-south'), pg_temp.mentor('mentor-multi')],
+  array[tests.rls_mentor('mentor-self'), tests.rls_mentor('mentor-other'), tests.rls_mentor('mentor-south'), tests.rls_mentor('mentor-multi')],
   'the multi-chapter coordinator reads the mentors of north and south');
 
-select pg_temp.sign_in('coord-idle');
+select tests.rls_sign_in('coord-idle');
 select is_empty($$select id from public.peer_mentors$$, 'the idle coordinator (inactive membership) reads no mentor');
 
-select pg_temp.sign_in('outsider');
+select tests.rls_sign_in('outsider');
 select is_empty($$select id from public.peer_mentors$$, 'the outsider (no memberships) reads no mentor');
 
 select tests.authenticate_as_service_role();
 select set_eq(
   $$select pm.id from public.peer_mentors pm join public.users u on u.id = pm.user_id where u.full_name like 'rls:%'$$,
-  array[pg_temp.mentor('mentor-self'), pg_temp.mentor('mentor-other'), pg_temp.mentor('mentor-south'),
-        pg_temp.mentor('mentor-multi'), pg_temp.mentor('mentor-west'), pg_temp.mentor('mentor-former')],
+  array[tests.rls_mentor('mentor-self'), tests.rls_mentor('mentor-other'), tests.rls_mentor('mentor-south'),
+        tests.rls_mentor('mentor-multi'), tests.rls_mentor('mentor-west'), tests.rls_mentor('mentor-former')],
   'the service role reads every mentor');
 
 -- A coordinator who is also a mentor, with only its coordinator membership in north: a co-coordinator of north
 -- does not see it as a mentor (only active peer_mentor memberships make a chapter's mentors); it sees itself.
 select tests.clear_authentication();
-select lives_ok(format($$select tests.create_mentor(%L)$$, pg_temp.usr('coord-north')), 'fixture: coord-north becomes a mentor too');
-select pg_temp.sign_in('coord-multi');
+select lives_ok(format($$select tests.create_mentor(%L)$$, tests.rls_user('coord-north')), 'fixture: coord-north becomes a mentor too');
+select tests.rls_sign_in('coord-multi');
 select set_eq($$select id from public.peer_mentors$$,
-  array[pg_temp.mentor('mentor-self'), pg_temp.mentor('mentor-other'), pg_temp.mentor('mentor-south'), pg_temp.mentor('mentor-multi')],
+  array[tests.rls_mentor('mentor-self'), tests.rls_mentor('mentor-other'), tests.rls_mentor('mentor-south'), tests.rls_mentor('mentor-multi')],
   'a co-coordinator does not see a mentor whose only membership in its chapter is a coordinator one');
-select pg_temp.sign_in('coord-north');
+select tests.rls_sign_in('coord-north');
 select set_eq($$select id from public.peer_mentors$$,
-  array[pg_temp.mentor('coord-north'), pg_temp.mentor('mentor-self'), pg_temp.mentor('mentor-other')],
+  array[tests.rls_mentor('coord-north'), tests.rls_mentor('mentor-self'), tests.rls_mentor('mentor-other')],
   'a coordinator who is a mentor reads its own mentor row and the mentors of its chapter');
 select tests.clear_authentication();
-delete from public.peer_mentors where id = pg_temp.mentor('coord-north');
+delete from public.peer_mentors where id = tests.rls_mentor('coord-north');
 
 -- ---------------------------------------------------------------------------------------------------------
 -- Updates that must change nothing: the row is invisible to the caller
@@ -133,90 +85,90 @@ delete from public.peer_mentors where id = pg_temp.mentor('coord-north');
 select tests.authenticate_as_anon();
 select throws_ok($$update public.peer_mentors set status = 'paused'$$, '42501', null, 'anon cannot update peer_mentors');
 
-select pg_temp.sign_in('mentor-other');
+select tests.rls_sign_in('mentor-other');
 select is_empty(
-  format($$update public.peer_mentors set status = 'paused' where id = %L returning id$$, pg_temp.mentor('mentor-self')),
+  format($$update public.peer_mentors set status = 'paused' where id = %L returning id$$, tests.rls_mentor('mentor-self')),
   'mentor other updating mentor self''s status updates no row');
 
-select pg_temp.sign_in('coord-west');
+select tests.rls_sign_in('coord-west');
 select is_empty(
-  format($$update public.peer_mentors set status = 'paused' where id = %L returning id$$, pg_temp.mentor('mentor-self')),
+  format($$update public.peer_mentors set status = 'paused' where id = %L returning id$$, tests.rls_mentor('mentor-self')),
   'a coordinator updating a mentor outside its chapters updates no row');
 
-select pg_temp.sign_in('coord-idle');
+select tests.rls_sign_in('coord-idle');
 select is_empty(
-  format($$update public.peer_mentors set status = 'paused' where id = %L returning id$$, pg_temp.mentor('mentor-self')),
+  format($$update public.peer_mentors set status = 'paused' where id = %L returning id$$, tests.rls_mentor('mentor-self')),
   'the idle coordinator updating a mentor of its (inactive) chapter updates no row');
 
-select pg_temp.sign_in('outsider');
+select tests.rls_sign_in('outsider');
 select is_empty(
-  format($$update public.peer_mentors set status = 'paused' where id = %L returning id$$, pg_temp.mentor('mentor-self')),
+  format($$update public.peer_mentors set status = 'paused' where id = %L returning id$$, tests.rls_mentor('mentor-self')),
   'the outsider updating a mentor updates no row');
 
-select pg_temp.sign_in('coord-north');
+select tests.rls_sign_in('coord-north');
 select is_empty(
-  format($$update public.peer_mentors set status = 'paused' where id = %L returning id$$, pg_temp.mentor('mentor-former')),
+  format($$update public.peer_mentors set status = 'paused' where id = %L returning id$$, tests.rls_mentor('mentor-former')),
   'a coordinator updating a mentor whose membership in its chapter ended updates no row');
 
 select tests.clear_authentication();
 select results_eq(
   $$select pm.id, pm.status, (select count(*) from public.peer_mentor_status_history h where h.mentor_id = pm.id)
-      from public.peer_mentors pm where pm.id in (select pg_temp.mentor(n) from unnest(array['mentor-self', 'mentor-former']) n)
+      from public.peer_mentors pm where pm.id in (select tests.rls_mentor(n) from unnest(array['mentor-self', 'mentor-former']) n)
      order by pm.id$$,
-  $$select pg_temp.mentor(n), 'active'::public.mentor_status, 1::bigint
+  $$select tests.rls_mentor(n), 'active'::public.mentor_status, 1::bigint
       from unnest(array['mentor-self', 'mentor-former']) n order by 1$$,
   'as owner: mentor self and the former mentor are still active with only their first history row');
 
 -- An update with no WHERE (so no SELECT policy applies) reaches exactly the rows the UPDATE policy allows.
-select pg_temp.sign_in('coord-west');
+select tests.rls_sign_in('coord-west');
 update public.peer_mentors set status_reason = 'west sweep';
-select pg_temp.sign_in('mentor-self');
+select tests.rls_sign_in('mentor-self');
 update public.peer_mentors set status_reason = 'self sweep';
 select tests.clear_authentication();
 select set_eq($$select id from public.peer_mentors where status_reason = 'west sweep'$$,
-  array[pg_temp.mentor('mentor-multi'), pg_temp.mentor('mentor-west')],
+  array[tests.rls_mentor('mentor-multi'), tests.rls_mentor('mentor-west')],
   'as owner: an unfiltered update by the other-chapter coordinator changed exactly the mentors of west');
 select set_eq($$select id from public.peer_mentors where status_reason = 'self sweep'$$,
-  array[pg_temp.mentor('mentor-self')],
+  array[tests.rls_mentor('mentor-self')],
   'as owner: an unfiltered update by mentor self changed only its own row');
 
 -- ---------------------------------------------------------------------------------------------------------
 -- Updates that must succeed, each writing history attributed to the caller
 -- ---------------------------------------------------------------------------------------------------------
-select pg_temp.sign_in('mentor-self');
+select tests.rls_sign_in('mentor-self');
 select results_eq(
   format($$update public.peer_mentors set status = 'paused', status_reason = 'on holiday' where id = %L returning id, status$$,
-         pg_temp.mentor('mentor-self')),
-  format($$values (%L::uuid, 'paused'::public.mentor_status)$$, pg_temp.mentor('mentor-self')),
+         tests.rls_mentor('mentor-self')),
+  format($$values (%L::uuid, 'paused'::public.mentor_status)$$, tests.rls_mentor('mentor-self')),
   'mentor self pauses itself');
 
-select pg_temp.sign_in('coord-north');
+select tests.rls_sign_in('coord-north');
 select results_eq(
   format($$update public.peer_mentors set status = 'paused', status_reason = 'asked by coordinator' where id = %L returning id, status$$,
-         pg_temp.mentor('mentor-other')),
-  format($$values (%L::uuid, 'paused'::public.mentor_status)$$, pg_temp.mentor('mentor-other')),
+         tests.rls_mentor('mentor-other')),
+  format($$values (%L::uuid, 'paused'::public.mentor_status)$$, tests.rls_mentor('mentor-other')),
   'the same-chapter coordinator pauses mentor other');
 
-select pg_temp.sign_in('coord-west');
+select tests.rls_sign_in('coord-west');
 select results_eq(
-  format($$update public.peer_mentors set status = 'paused' where id = %L returning id, status$$, pg_temp.mentor('mentor-multi')),
-  format($$values (%L::uuid, 'paused'::public.mentor_status)$$, pg_temp.mentor('mentor-multi')),
+  format($$update public.peer_mentors set status = 'paused' where id = %L returning id, status$$, tests.rls_mentor('mentor-multi')),
+  format($$values (%L::uuid, 'paused'::public.mentor_status)$$, tests.rls_mentor('mentor-multi')),
   'the west coordinator pauses the multi-chapter mentor (through west)');
 
-select pg_temp.sign_in('coord-multi');
+select tests.rls_sign_in('coord-multi');
 select results_eq(
-  format($$update public.peer_mentors set status = 'inactive' where id = %L returning id, status$$, pg_temp.mentor('mentor-multi')),
-  format($$values (%L::uuid, 'inactive'::public.mentor_status)$$, pg_temp.mentor('mentor-multi')),
+  format($$update public.peer_mentors set status = 'inactive' where id = %L returning id, status$$, tests.rls_mentor('mentor-multi')),
+  format($$values (%L::uuid, 'inactive'::public.mentor_status)$$, tests.rls_mentor('mentor-multi')),
   'the multi-chapter coordinator sets the multi-chapter mentor inactive (through south)');
 select results_eq(
-  format($$update public.peer_mentors set status = 'paused' where id = %L returning id, status$$, pg_temp.mentor('mentor-south')),
-  format($$values (%L::uuid, 'paused'::public.mentor_status)$$, pg_temp.mentor('mentor-south')),
+  format($$update public.peer_mentors set status = 'paused' where id = %L returning id, status$$, tests.rls_mentor('mentor-south')),
+  format($$values (%L::uuid, 'paused'::public.mentor_status)$$, tests.rls_mentor('mentor-south')),
   'the multi-chapter coordinator pauses mentor south');
 
 select tests.authenticate_as_service_role();
 select results_eq(
-  format($$update public.peer_mentors set status = 'paused' where id = %L returning id, status$$, pg_temp.mentor('mentor-former')),
-  format($$values (%L::uuid, 'paused'::public.mentor_status)$$, pg_temp.mentor('mentor-former')),
+  format($$update public.peer_mentors set status = 'paused' where id = %L returning id, status$$, tests.rls_mentor('mentor-former')),
+  format($$values (%L::uuid, 'paused'::public.mentor_status)$$, tests.rls_mentor('mentor-former')),
   'the service role pauses any mentor');
 
 select tests.clear_authentication();
@@ -229,12 +181,12 @@ select results_eq(
      order by h.mentor_id, h.changed_at, h.id$$,
   $$select m, p::public.mentor_status, s::public.mentor_status, b, r
       from (values
-        (pg_temp.mentor('mentor-self'),   'active', 'paused',   pg_temp.usr('mentor-self'),  'on holiday'),
-        (pg_temp.mentor('mentor-other'),  'active', 'paused',   pg_temp.usr('coord-north'),  'asked by coordinator'),
-        (pg_temp.mentor('mentor-multi'),  'active', 'paused',   pg_temp.usr('coord-west'),   'west sweep'),
-        (pg_temp.mentor('mentor-multi'),  'paused', 'inactive', pg_temp.usr('coord-multi'),  'west sweep'),
-        (pg_temp.mentor('mentor-south'),  'active', 'paused',   pg_temp.usr('coord-multi'),  null),
-        (pg_temp.mentor('mentor-former'), 'active', 'paused',   null,                        null)
+        (tests.rls_mentor('mentor-self'),   'active', 'paused',   tests.rls_user('mentor-self'),  'on holiday'),
+        (tests.rls_mentor('mentor-other'),  'active', 'paused',   tests.rls_user('coord-north'),  'asked by coordinator'),
+        (tests.rls_mentor('mentor-multi'),  'active', 'paused',   tests.rls_user('coord-west'),   'west sweep'),
+        (tests.rls_mentor('mentor-multi'),  'paused', 'inactive', tests.rls_user('coord-multi'),  'west sweep'),
+        (tests.rls_mentor('mentor-south'),  'active', 'paused',   tests.rls_user('coord-multi'),  null),
+        (tests.rls_mentor('mentor-former'), 'active', 'paused',   null,                        null)
       ) v (m, p, s, b, r)
      order by m, case when p = 'active' then 0 else 1 end$$,
   'as owner: each allowed change wrote one history row, changed_by = the caller (null for the service role)');
@@ -242,72 +194,72 @@ select results_eq(
 -- ---------------------------------------------------------------------------------------------------------
 -- Column grants: status and status_reason are the only columns an authenticated user may write
 -- ---------------------------------------------------------------------------------------------------------
-select pg_temp.sign_in('mentor-self');
+select tests.rls_sign_in('mentor-self');
 select throws_ok(
-  format($$update public.peer_mentors set certification_expires_at = now() + interval '5 years' where id = %L$$, pg_temp.mentor('mentor-self')),
+  format($$update public.peer_mentors set certification_expires_at = now() + interval '5 years' where id = %L$$, tests.rls_mentor('mentor-self')),
   '42501', null, 'mentor self cannot change its certification_expires_at');
 select throws_ok(
-  format($$update public.peer_mentors set status_changed_at = now() where id = %L$$, pg_temp.mentor('mentor-self')),
+  format($$update public.peer_mentors set status_changed_at = now() where id = %L$$, tests.rls_mentor('mentor-self')),
   '42501', null, 'mentor self cannot set status_changed_at');
 select throws_ok(
-  format($$update public.peer_mentors set user_id = %L where id = %L$$, pg_temp.usr('outsider'), pg_temp.mentor('mentor-self')),
+  format($$update public.peer_mentors set user_id = %L where id = %L$$, tests.rls_user('outsider'), tests.rls_mentor('mentor-self')),
   '42501', null, 'mentor self cannot move its row to another user');
 select throws_ok(
-  format($$update public.peer_mentors set id = gen_random_uuid() where id = %L$$, pg_temp.mentor('mentor-self')),
+  format($$update public.peer_mentors set id = gen_random_uuid() where id = %L$$, tests.rls_mentor('mentor-self')),
   '42501', null, 'mentor self cannot change its id');
 
-select pg_temp.sign_in('coord-north');
+select tests.rls_sign_in('coord-north');
 select throws_ok(
-  format($$update public.peer_mentors set certification_expires_at = now() + interval '5 years' where id = %L$$, pg_temp.mentor('mentor-other')),
+  format($$update public.peer_mentors set certification_expires_at = now() + interval '5 years' where id = %L$$, tests.rls_mentor('mentor-other')),
   '42501', null, 'the same-chapter coordinator cannot change a mentor''s certification_expires_at');
 
-select pg_temp.sign_in('coord-multi');
+select tests.rls_sign_in('coord-multi');
 select throws_ok(
-  format($$update public.peer_mentors set certification_expires_at = null where id = %L$$, pg_temp.mentor('mentor-south')),
+  format($$update public.peer_mentors set certification_expires_at = null where id = %L$$, tests.rls_mentor('mentor-south')),
   '42501', null, 'the multi-chapter coordinator cannot clear a mentor''s certification_expires_at');
 
 -- ---------------------------------------------------------------------------------------------------------
 -- Insert and delete: service role only
 -- ---------------------------------------------------------------------------------------------------------
 select tests.authenticate_as_anon();
-select throws_ok(format($$insert into public.peer_mentors (user_id) values (%L)$$, pg_temp.usr('outsider')),
+select throws_ok(format($$insert into public.peer_mentors (user_id) values (%L)$$, tests.rls_user('outsider')),
   '42501', null, 'anon cannot insert a mentor');
 select throws_ok($$delete from public.peer_mentors$$, '42501', null, 'anon cannot delete mentors');
 
-select pg_temp.sign_in('outsider');
-select throws_ok(format($$insert into public.peer_mentors (user_id) values (%L)$$, pg_temp.usr('outsider')),
+select tests.rls_sign_in('outsider');
+select throws_ok(format($$insert into public.peer_mentors (user_id) values (%L)$$, tests.rls_user('outsider')),
   '42501', null, 'the outsider cannot make itself a mentor');
 
-select pg_temp.sign_in('mentor-self');
-select throws_ok(format($$delete from public.peer_mentors where id = %L$$, pg_temp.mentor('mentor-self')),
+select tests.rls_sign_in('mentor-self');
+select throws_ok(format($$delete from public.peer_mentors where id = %L$$, tests.rls_mentor('mentor-self')),
   '42501', null, 'mentor self cannot delete its own row');
 
-select pg_temp.sign_in('coord-north');
-select throws_ok(format($$insert into public.peer_mentors (user_id) values (%L)$$, pg_temp.usr('outsider')),
+select tests.rls_sign_in('coord-north');
+select throws_ok(format($$insert into public.peer_mentors (user_id) values (%L)$$, tests.rls_user('outsider')),
   '42501', null, 'a coordinator cannot insert a mentor');
-select throws_ok(format($$delete from public.peer_mentors where id = %L$$, pg_temp.mentor('mentor-other')),
+select throws_ok(format($$delete from public.peer_mentors where id = %L$$, tests.rls_mentor('mentor-other')),
   '42501', null, 'a coordinator cannot delete a mentor of its chapter');
 
-select pg_temp.sign_in('coord-multi');
-select throws_ok(format($$delete from public.peer_mentors where id = %L$$, pg_temp.mentor('mentor-south')),
+select tests.rls_sign_in('coord-multi');
+select throws_ok(format($$delete from public.peer_mentors where id = %L$$, tests.rls_mentor('mentor-south')),
   '42501', null, 'the multi-chapter coordinator cannot delete a mentor of its chapters');
 
-select pg_temp.sign_in('coord-idle');
+select tests.rls_sign_in('coord-idle');
 select throws_ok($$delete from public.peer_mentors$$, '42501', null, 'the idle coordinator cannot delete mentors');
 
 select tests.authenticate_as_service_role();
 select results_eq(
-  format($$insert into public.peer_mentors (user_id) values (%L) returning user_id$$, pg_temp.usr('outsider')),
-  format($$values (%L::uuid)$$, pg_temp.usr('outsider')),
+  format($$insert into public.peer_mentors (user_id) values (%L) returning user_id$$, tests.rls_user('outsider')),
+  format($$values (%L::uuid)$$, tests.rls_user('outsider')),
   'the service role inserts a mentor');
 select results_eq(
   format($$update public.peer_mentors set certification_expires_at = '2030-01-01T00:00:00Z' where user_id = %L returning certification_expires_at$$,
-         pg_temp.usr('outsider')),
+         tests.rls_user('outsider')),
   $$values ('2030-01-01T00:00:00Z'::timestamptz)$$,
   'the service role sets certification_expires_at');
 select results_eq(
-  format($$delete from public.peer_mentors where user_id = %L returning user_id$$, pg_temp.usr('outsider')),
-  format($$values (%L::uuid)$$, pg_temp.usr('outsider')),
+  format($$delete from public.peer_mentors where user_id = %L returning user_id$$, tests.rls_user('outsider')),
+  format($$values (%L::uuid)$$, tests.rls_user('outsider')),
   'the service role deletes a mentor');
 
 select tests.clear_authentication();
@@ -316,7 +268,7 @@ select results_eq(
   $$values (6::bigint)$$,
   'as owner: the six fixture mentors are all still there (no authenticated delete went through)');
 select is(
-  (select certification_expires_at from public.peer_mentors where id = pg_temp.mentor('mentor-self')) > now() + interval '300 days',
+  (select certification_expires_at from public.peer_mentors where id = tests.rls_mentor('mentor-self')) > now() + interval '300 days',
   true,
   'as owner: mentor self''s certification_expires_at is unchanged');
 
