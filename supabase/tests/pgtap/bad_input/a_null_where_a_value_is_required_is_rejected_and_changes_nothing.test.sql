@@ -67,10 +67,13 @@ select throws_ok($$ update public.peer_mentors set status = null where user_id =
   '23502', null, 'peer_mentors.status cannot be set to null by the mentor itself');
 
 select tests.clear_authentication();
+-- The table's own checks, as a backfill would meet them: only the owner's explicit opt-in reaches them (PM202 otherwise).
+select set_config('app.history_backfill', 'on', true);
 select throws_ok(
   $$ insert into public.peer_mentor_status_history (mentor_id, new_status)
       values (tests.uuid('mentor:' || tests.uuid('bad input mia')), null) $$,
   '23502', null, 'peer_mentor_status_history.new_status cannot be null');
+select set_config('app.history_backfill', '', true);
 select throws_ok(
   $$ insert into public.coordinator_notifications (history_id, coordinator_id)
       select h.id, null from public.peer_mentor_status_history h limit 1 $$,

@@ -57,6 +57,8 @@ select throws_ok($$ update public.peer_mentors set user_id = tests.uuid('no such
   '23503', null, 'moving a mentor to an unknown user gets 23503');
 
 select tests.clear_authentication();
+-- The table's own checks, as a backfill would meet them: only the owner's explicit opt-in reaches them (PM202 otherwise).
+select set_config('app.history_backfill', 'on', true);
 select throws_ok(
   $$ insert into public.peer_mentor_status_history (mentor_id, new_status) values (tests.uuid('no such mentor'), 'active') $$,
   '23503', null, 'a history row for an unknown mentor gets 23503');
@@ -64,6 +66,7 @@ select throws_ok(
   $$ insert into public.peer_mentor_status_history (mentor_id, previous_status, new_status, job_run_id)
       values (tests.uuid('mentor:' || tests.uuid('bad input mia')), 'active', 'paused', tests.uuid('no such run')) $$,
   '23503', null, 'a history row naming an unknown job run gets 23503');
+select set_config('app.history_backfill', '', true);
 select throws_ok(
   $$ insert into public.coordinator_notifications (history_id, coordinator_id)
       values (-1, tests.uuid('bad input cora')) $$,

@@ -7,7 +7,8 @@
 --   * pgTAP is created here if the database lacks it (CREATE EXTENSION is transactional: rolled back below);
 --   * everything ends in ROLLBACK: it leaves no rows behind (scripts/smoke.ts compares row counts to prove it).
 --     The one non-transactional effect is that identity values used here are not handed out again.
--- Run it as the database owner (postgres): it writes the history directly, as migrations and jobs may.
+-- Run it as the database owner (postgres): it writes the history directly, as only a backfill may: it opts in
+-- below (app.history_backfill, transaction-local, so the opt-in ends with the rollback).
 begin;
 create extension if not exists pgtap with schema extensions;
 -- pgTAP lives in `extensions` (Supabase's layout); don't depend on the connecting role's search_path.
@@ -15,6 +16,8 @@ set local search_path = public, extensions;
 -- On a live database, give up quickly rather than queue behind (and so block) the app's own traffic.
 set local lock_timeout = '5s';
 set local statement_timeout = '60s';
+-- Writing history directly is refused (PM202) unless the owner opts in for its transaction.
+set local app.history_backfill = 'on';
 
 select plan(5);
 
