@@ -63,12 +63,12 @@ select set_eq(
       ('authenticated', 'select', 'table public.peer_mentors'),
       ('authenticated', 'select', 'table public.peer_mentor_status_history'),
       ('authenticated', 'select', 'table public.coordinator_notifications'),
-      -- Writes, per column: own profile name; mentor status and reason; a coordinator marks its notifications.
+      -- Writes, per column: own profile name; mentor status and reason; a coordinator marks its notifications read
+      -- (dispatched_at is the dispatcher's, through the service-role functions).
       ('authenticated', 'update', 'column public.users.full_name'),
       ('authenticated', 'update', 'column public.peer_mentors.status'),
       ('authenticated', 'update', 'column public.peer_mentors.status_reason'),
       ('authenticated', 'update', 'column public.coordinator_notifications.read_at'),
-      ('authenticated', 'update', 'column public.coordinator_notifications.dispatched_at'),
       -- The policy and rule helpers the policies and the BEFORE trigger call as the caller.
       ('authenticated', 'execute', 'function private.is_system_caller()'),
       ('authenticated', 'execute', 'function private.is_coordinator_of_mentor(p_mentor_id uuid)'),

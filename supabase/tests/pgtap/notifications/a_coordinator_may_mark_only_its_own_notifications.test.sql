@@ -1,4 +1,5 @@
--- Outbox privacy: a signed-in coordinator may set read_at / dispatched_at on its own notifications only, and
+-- Outbox privacy: a signed-in coordinator may set read_at on its own notifications only (dispatched_at is the
+-- dispatcher's: only_the_dispatcher_marks_a_notification_dispatched), and
 -- nothing else about them (no re-addressing, no deleting, no inserting).
 begin;
 select plan(7);
@@ -18,7 +19,7 @@ update public.peer_mentors set status = 'paused' where user_id = tests.uuid('mar
 
 select tests.authenticate_as(tests.uuid('mark cora'));
 -- No WHERE: the policy alone must keep Colin's row out of reach.
-update public.coordinator_notifications set read_at = '2030-01-01', dispatched_at = '2030-01-01';
+update public.coordinator_notifications set read_at = '2030-01-01';
 
 select throws_ok(
   $$ update public.coordinator_notifications set coordinator_id = tests.uuid('mark colin') $$,
@@ -43,8 +44,8 @@ select tests.clear_authentication();
 
 select results_eq(
   $$ select read_at, dispatched_at from public.coordinator_notifications where coordinator_id = tests.uuid('mark cora') $$,
-  $$ values ('2030-01-01'::timestamptz, '2030-01-01'::timestamptz) $$,
-  'Cora marked her own notification read and dispatched'
+  $$ values ('2030-01-01'::timestamptz, null::timestamptz) $$,
+  'Cora marked her own notification read (and it is still undispatched)'
 );
 
 select results_eq(

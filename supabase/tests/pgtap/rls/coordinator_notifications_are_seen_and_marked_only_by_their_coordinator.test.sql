@@ -1,5 +1,5 @@
 -- coordinator_notifications under RLS: a coordinator reads only the notifications addressed to it and may set
--- read_at / dispatched_at on those rows only; nobody signed in inserts, deletes, re-addresses or claims one;
+-- read_at on those rows only (dispatched_at is the dispatcher's); nobody signed in inserts, deletes, re-addresses or claims one;
 -- anon gets nothing; the service role (the dispatcher) reads and updates all of them.
 begin;
 select plan(31);
@@ -71,7 +71,7 @@ select set_eq($$select id from public.coordinator_notifications where id in (sel
   'the service role reads every notification');
 
 -- ---------------------------------------------------------------------------------------------------------
--- Updates: read_at and dispatched_at, own rows only
+-- Updates: read_at, own rows only (dispatched_at is the dispatcher's: 42501)
 -- ---------------------------------------------------------------------------------------------------------
 select tests.authenticate_as_anon();
 select throws_ok($$update public.coordinator_notifications set read_at = now()$$, '42501', null, 'anon cannot update notifications');
@@ -82,11 +82,11 @@ select results_eq(
      where id in (select id from pg_temp.rls_notifications where mentor_id = tests.rls_mentor('mentor-self')) returning coordinator_id$$,
   $$values (tests.rls_user('coord-multi'))$$,
   'the multi-chapter coordinator marks its own notification about mentor self read (and only its own)');
-select results_eq(
+select throws_ok(
   $$update public.coordinator_notifications set dispatched_at = '2030-01-01T00:00:00Z'
-     where id in (select id from pg_temp.rls_notifications where mentor_id = tests.rls_mentor('mentor-south')) returning coordinator_id$$,
-  $$values (tests.rls_user('coord-multi'))$$,
-  'the multi-chapter coordinator marks its own notification about mentor south dispatched');
+     where id in (select id from pg_temp.rls_notifications where mentor_id = tests.rls_mentor('mentor-south'))$$,
+  '42501', null,
+  'the multi-chapter coordinator cannot mark even its own notification dispatched (only the dispatcher does)');
 
 select tests.rls_sign_in('coord-north');
 select is_empty(
@@ -99,14 +99,14 @@ select is_empty($$update public.coordinator_notifications set read_at = now() re
   'mentor self marking notifications read updates no row');
 
 select tests.rls_sign_in('coord-idle');
-select is_empty($$update public.coordinator_notifications set dispatched_at = now() returning id$$,
-  'the idle coordinator marking notifications dispatched updates no row');
+select is_empty($$update public.coordinator_notifications set read_at = now() returning id$$,
+  'the idle coordinator marking notifications read updates no row');
 
 -- An update with no WHERE (so no SELECT policy applies) reaches exactly the caller's own rows.
 select tests.rls_sign_in('coord-west');
 update public.coordinator_notifications set read_at = '2031-01-01T00:00:00Z';
 select tests.rls_sign_in('outsider');
-update public.coordinator_notifications set dispatched_at = '2031-01-01T00:00:00Z';
+update public.coordinator_notifications set read_at = '2032-01-01T00:00:00Z';
 
 select tests.clear_authentication();
 select set_eq(
@@ -114,11 +114,11 @@ select set_eq(
       from public.coordinator_notifications n join pg_temp.rls_notifications r on r.id = n.id$$,
   $$values (tests.rls_user('coord-north'), tests.rls_mentor('mentor-self'), null::timestamptz, null::timestamptz),
            (tests.rls_user('coord-multi'), tests.rls_mentor('mentor-self'), '2030-01-01T00:00:00Z', null),
-           (tests.rls_user('coord-multi'), tests.rls_mentor('mentor-south'), null, '2030-01-01T00:00:00Z'),
+           (tests.rls_user('coord-multi'), tests.rls_mentor('mentor-south'), null, null),
            (tests.rls_user('coord-west'), tests.rls_mentor('mentor-west'), '2031-01-01T00:00:00Z', null)$$,
   'as owner: only the addressees'' own rows changed');
 
--- Column grants: everything but read_at and dispatched_at is the dispatcher's.
+-- Column grants: everything but read_at is the dispatcher's.
 select tests.rls_sign_in('coord-north');
 select throws_ok($$update public.coordinator_notifications set coordinator_id = tests.rls_user('coord-west')$$,
   '42501', null, 'a coordinator cannot re-address its notification');
