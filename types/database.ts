@@ -138,6 +138,7 @@ export type Database = {
           finished_at: string | null
           id: string
           job_name: string
+          skipped_count: number | null
           started_at: string
           status: string
         }
@@ -148,6 +149,7 @@ export type Database = {
           finished_at?: string | null
           id?: string
           job_name: string
+          skipped_count?: number | null
           started_at?: string
           status?: string
         }
@@ -157,6 +159,7 @@ export type Database = {
           finished_at?: string | null
           id?: string
           job_name?: string
+          skipped_count?: number | null
           started_at?: string
           status?: string
         }

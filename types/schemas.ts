@@ -101,6 +101,7 @@ export const jobRunsRowSchema = z.object({
   finished_at: z.string().nullable(),
   id: z.guid(),
   job_name: z.string().min(1, "must not be empty (job_name_is_named)"),
+  skipped_count: z.int32().gte(0, "must be >= 0 (skipped_count_is_not_negative)").nullable(),
   started_at: z.string(),
   status: z.string().refine((v) => ["running", "succeeded", "failed"].includes(v), "must be one of running, succeeded, failed (status_is_known)"),
 })
@@ -111,6 +112,7 @@ export const jobRunsInsertSchema = z.strictObject({
   finished_at: z.string().nullable().optional(),
   id: z.guid().optional(),
   job_name: z.string().min(1, "must not be empty (job_name_is_named)"),
+  skipped_count: z.int32().gte(0, "must be >= 0 (skipped_count_is_not_negative)").nullable().optional(),
   started_at: z.string().optional(),
   status: z.string().refine((v) => ["running", "succeeded", "failed"].includes(v), "must be one of running, succeeded, failed (status_is_known)").optional(),
 })
@@ -121,6 +123,7 @@ export const jobRunsUpdateSchema = z.strictObject({
   finished_at: z.string().nullable().optional(),
   id: z.guid().optional(),
   job_name: z.string().min(1, "must not be empty (job_name_is_named)").optional(),
+  skipped_count: z.int32().gte(0, "must be >= 0 (skipped_count_is_not_negative)").nullable().optional(),
   started_at: z.string().optional(),
   status: z.string().refine((v) => ["running", "succeeded", "failed"].includes(v), "must be one of running, succeeded, failed (status_is_known)").optional(),
 })
