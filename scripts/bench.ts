@@ -355,9 +355,15 @@ async function benchWarmPlans(url: string, cfg: Config) {
   return { mentors: n, fresh, warmed };
 }
 
+/**
+ * The bench database as the platform superuser (supabase_admin), on a throwaway cluster: `load 'auto_explain'`
+ * needs a superuser, and `postgres` is not one (as on Supabase). Undefined on BENCH_DATABASE_URL.
+ */
+let benchAdminUrl: string | undefined;
+
 /** One instrumented run of the job (rolled back): auto_explain prints every nested statement's plan, with trigger times. */
-async function jobPhases(url: string, asOf: string): Promise<{ available: boolean; statements: Array<{ query: string; ms: number; triggers: Array<{ name: string; ms: number; calls: number }> }>; plans: string[] }> {
-  return withClient(url, async (c) => {
+async function jobPhases(appUrl: string, asOf: string): Promise<{ available: boolean; statements: Array<{ query: string; ms: number; triggers: Array<{ name: string; ms: number; calls: number }> }>; plans: string[] }> {
+  return withClient(benchAdminUrl ?? appUrl, async (c) => {
     const superuser = (await q(c, `select rolsuper from pg_roles where rolname = current_user`)).rows[0]?.rolsuper === true;
     if (!superuser) return { available: false, statements: [], plans: [] };
     const plans: string[] = [];
@@ -837,7 +843,9 @@ async function main(): Promise<void> {
     });
     created = true;
     log(`database ${database} on ${target.throwaway ? 'a throwaway cluster' : "BENCH_DATABASE_URL's server"}: migrating`);
-    await prepare(url);
+    // The compatibility layer needs the platform superuser (supabase_admin) on a throwaway cluster.
+    benchAdminUrl = target.adminUrl ? urlForDatabase(target.adminUrl, database) : undefined;
+    await prepare(url, { adminUrl: benchAdminUrl });
 
     const environment = await withClient(url, async (c) => {
       type Settings = Record<'version' | 'fsync' | 'synchronous_commit' | 'full_page_writes' | 'shared_buffers' | 'work_mem' | 'jit' | 'max_wal_size', string>;

@@ -3,9 +3,9 @@
 // Local database: the `postgres` database is dropped and created again, then compatibility layer,
 // migrations (Supabase CLI) and seed. DATABASE_URL: nothing is dropped; pending migrations are applied and
 // the seed (idempotent: fixed ids, `on conflict do nothing`) is run.
-import { startCluster, urlFor } from './lib/cluster.ts';
+import { adminUrlFor, startCluster, urlFor } from './lib/cluster.ts';
 import { applyCompatLayer, applyMigrations, applySeed, databaseUrlFromEnv, withClient } from './lib/database.ts';
-import { LOCAL_DATA_DIR, LOCAL_PORT } from './lib/local.ts';
+import { LOCAL_DATA_DIR, LOCAL_PORT, LOCAL_PORT_HINT } from './lib/local.ts';
 import { ensureSystemPackages } from './lib/system.ts';
 
 async function main(): Promise<void> {
@@ -18,13 +18,13 @@ async function main(): Promise<void> {
     return;
   }
   await ensureSystemPackages();
-  await startCluster({ dataDir: LOCAL_DATA_DIR, port: LOCAL_PORT });
-  await withClient(urlFor(LOCAL_PORT, 'template1'), async (c) => {
+  await startCluster({ dataDir: LOCAL_DATA_DIR, port: LOCAL_PORT, portHint: LOCAL_PORT_HINT });
+  await withClient(adminUrlFor(LOCAL_PORT, 'template1'), async (c) => {
     await c.query('drop database if exists postgres with (force)');
     await c.query('create database postgres');
   });
   const local = urlFor(LOCAL_PORT);
-  await applyCompatLayer(local);
+  await applyCompatLayer(local, adminUrlFor(LOCAL_PORT));
   await applyMigrations(local);
   await applySeed(local);
   console.log(`Local database reset: ${local}`);

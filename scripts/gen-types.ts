@@ -46,7 +46,7 @@ async function main(): Promise<number> {
   const target = await acquireTarget();
   let files: GeneratedFile[];
   try {
-    if (target.throwaway) await prepare(target.url);
+    if (target.throwaway) await prepare(target.url, { adminUrl: target.adminUrl });
     files = await generate(target.url);
   } finally {
     await target.release();

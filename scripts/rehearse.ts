@@ -30,7 +30,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { z } from 'zod';
-import { acquireTarget, applyCompatLayer, ROOT, withClient } from './lib/database.ts';
+import { acquireTarget, applyCompatLayer, ROOT, withClient, withDatabase } from './lib/database.ts';
 import { run } from './lib/run.ts';
 import { pgBin } from './lib/system.ts';
 
@@ -497,7 +497,8 @@ async function main(): Promise<number> {
     await withClient(adminUrl, (c) => c.query(`create database ${database}`));
     const server = await withClient(url, async (c) => (await c.query<{ v: string }>('select version() as v')).rows[0]!.v);
 
-    await applyCompatLayer(url);
+    // The compatibility layer runs as the platform superuser (supabase_admin) on a throwaway cluster.
+    await applyCompatLayer(url, target.adminUrl ? withDatabase(target.adminUrl, database) : undefined);
     await cliMigrateUpTo(url, all, BASELINE, workdir);
 
     console.log(`Loading ${config.REHEARSE_MENTORS} mentors, ${config.REHEARSE_CHAPTERS} chapters (rehearsal/seed.sql)…`);

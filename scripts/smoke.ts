@@ -42,6 +42,12 @@ function splitPassword(url: string): { url: string; password?: string } {
 
 type Counts = Record<string, number>;
 
+const THROWAWAY_NOTICE = [
+  '!!! No database URL given (no argument, no DATABASE_URL): this smoke test runs on a THROWAWAY database',
+  '!!! built here from the migrations and the demo seed, and deleted afterwards. It is NOT your deployment.',
+  '!!! To test a deployment: npm run smoke -- postgresql://postgres:<password>@<host>:5432/postgres',
+].join('\n');
+
 /** rowCounts (every public table) plus auth.users, which the smoke test also writes to. */
 async function countRows(url: string): Promise<Counts> {
   const counts = await rowCounts(url);
@@ -77,7 +83,7 @@ function compare(before: Counts, after: Counts): { lines: string[]; differences:
   return { lines, differences };
 }
 
-async function smoke(url: string): Promise<boolean> {
+async function smoke(url: string, throwaway: boolean): Promise<boolean> {
   const pgtapBefore = await installedPgtap(url);
   const before = await countRows(url);
 
@@ -115,7 +121,11 @@ async function smoke(url: string): Promise<boolean> {
     ok = false;
     console.error(`\nFAIL: the pgtap extension changed (${pgtapBefore ?? 'none'} -> ${pgtapAfter ?? 'none'}); it must be rolled back`);
   }
-  if (ok) console.log('\nSmoke test passed; no rows left behind.');
+  if (ok && throwaway) {
+    console.log(`\n${THROWAWAY_NOTICE}\nSmoke test passed on that THROWAWAY database; no rows left behind. Your deployment was NOT tested.`);
+  } else if (ok) {
+    console.log(`\nSmoke test passed on ${displayUrl(url)}; no rows left behind.`);
+  }
   return ok;
 }
 
@@ -135,9 +145,12 @@ async function main(): Promise<number> {
   const target: Target = argUrl ? { url: argUrl, throwaway: false, release: async () => {} } : await acquireTarget();
   try {
     // A throwaway database gets the demo seed too, so "no rows left behind" is shown on tables that have rows.
-    if (target.throwaway) await prepare(target.url, { seed: true });
-    console.log(`Database: ${target.throwaway ? 'throwaway ' : ''}${displayUrl(target.url)}`);
-    return (await smoke(target.url)) ? 0 : 1;
+    if (target.throwaway) {
+      console.log(THROWAWAY_NOTICE);
+      await prepare(target.url, { seed: true, adminUrl: target.adminUrl });
+    }
+    console.log(`Database: ${target.throwaway ? 'THROWAWAY (not a deployment) ' : ''}${displayUrl(target.url)}`);
+    return (await smoke(target.url, target.throwaway)) ? 0 : 1;
   } finally {
     await target.release();
   }

@@ -1,17 +1,21 @@
 // npm test: the whole suite on a throwaway database (or DATABASE_URL), ending with `N passed, N failed`.
 //
-//   1. a new cluster (initdb), the Supabase compatibility layer, every migration through the Supabase CLI;
-//   2. every pgTAP file under supabase/tests/pgtap with pg_prove (the setup file sorts first);
-//   3. the TypeScript tests under tests/ with node's test runner, each file on its own copy of the
-//      migrated database (CREATE DATABASE ... TEMPLATE);
+//   1. a new cluster (initdb), the Supabase compatibility layer (as supabase_admin), every migration through
+//      the Supabase CLI (as postgres, which is not a superuser: the shape of a Supabase database);
+//   2. pgTAP the way `supabase test db` runs it (see runPgTap), as postgres;
+//   3. the TypeScript tests under tests/ with node's test runner (each test times out after 3 minutes). On a
+//      throwaway cluster each file gets its own copy of the migrated database (CREATE DATABASE ... TEMPLATE);
+//      on DATABASE_URL the files run one after another in that database, each on rows of its own;
 //   4. the project checks (type check, generated types up to date, SQL lint);
-//   5. the cluster is stopped and deleted.
+//   5. the cluster is stopped and deleted (also on Ctrl-C). On DATABASE_URL nothing is left behind.
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { acquireTarget, prepare, ROOT, withClient } from './lib/database.ts';
+import { acquireTarget, applyCompatLayer, applyMigrations, prepare, ROOT, serverVersion, withClient, withDatabase, type Target } from './lib/database.ts';
 import { run } from './lib/run.ts';
 
 export const TEMPLATE_DATABASE = 'peer_mentor_test_template';
+/** Per test: a test that hangs fails after this long (and the run goes on to clean up its cluster). */
+const TEST_TIMEOUT_MS = 180_000;
 
 // `npm test -- <path> [<path> …]` runs only the pgTAP and TypeScript files under those paths (and no checks);
 // the pgTAP setup file always runs.
@@ -25,12 +29,12 @@ interface Tally {
   failed: number;
 }
 
-function listFiles(dir: string, suffix: string): string[] {
+function listFiles(dir: string, ...suffixes: string[]): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir).sort()) {
     const full = path.join(dir, entry);
-    if (statSync(full).isDirectory()) out.push(...listFiles(full, suffix));
-    else if (entry.endsWith(suffix)) out.push(full);
+    if (statSync(full).isDirectory()) out.push(...listFiles(full, ...suffixes));
+    else if (suffixes.some((s) => entry.endsWith(s))) out.push(full);
   }
   return out.sort();
 }
@@ -55,27 +59,55 @@ export function parseNodeTap(output: string, exitCode: number): { passed: number
   return { passed, failed };
 }
 
-async function runPgTap(url: string): Promise<Tally> {
-  const files = listFiles(path.join(ROOT, 'supabase', 'tests', 'pgtap'), '.sql').filter(selected).map((f) => path.relative(ROOT, f));
-  console.log(`\n== pgTAP: ${files.length} files (pg_prove)`);
-  const result = await run('pg_prove', ['--dbname', url, '--ext', '.sql', ...files], {
-    cwd: ROOT,
-    echo: true,
-    allowFailure: true,
-    env: { ...process.env, PGOPTIONS: '--client-min-messages=warning' },
-  });
-  return { name: 'pgTAP', ...parsePgProve(result.stdout + result.stderr, result.code) };
+/**
+ * pgTAP the way `supabase test db` runs it: `create extension if not exists pgtap with schema extensions`,
+ * then `pg_prove --ext .pg --ext .sql -r supabase/tests`, then the extension is dropped again if this run
+ * created it. The `tests` helper schema that the setup file creates is dropped too, unless it was there before.
+ * (On a cluster of ours the extension is created by supabase_admin: on Supabase, supautils lets postgres create
+ * pgtap; plain PostgreSQL has no such thing. Everything else runs as postgres.)
+ */
+async function runPgTap(target: Target): Promise<Tally> {
+  const testsDir = path.join(ROOT, 'supabase', 'tests');
+  const all = listFiles(testsDir, '.sql', '.pg');
+  const files = FILTERS.length === 0 ? ['supabase/tests'] : all.filter(selected).map((f) => path.relative(ROOT, f));
+  const before = await withClient(target.url, async (c) => (await c.query<{ pgtap: boolean; tests: boolean }>(`
+    select exists (select 1 from pg_extension where extname = 'pgtap') as pgtap,
+           exists (select 1 from pg_namespace where nspname = 'tests') as tests`)).rows[0]!);
+  const extensionUrl = target.adminUrl ?? target.url;
+  console.log(`\n== pgTAP: ${FILTERS.length === 0 ? all.length : files.length} files (pg_prove --ext .pg --ext .sql -r, like \`supabase test db\`)`);
+  await withClient(extensionUrl, (c) => c.query('create extension if not exists pgtap with schema extensions'));
+  try {
+    const result = await run('pg_prove', ['--dbname', target.url, '--ext', '.pg', '--ext', '.sql', ...(FILTERS.length === 0 ? ['-r'] : []), ...files], {
+      cwd: ROOT,
+      echo: true,
+      allowFailure: true,
+      env: { ...process.env, PGOPTIONS: '--client-min-messages=warning' },
+    });
+    return { name: 'pgTAP', ...parsePgProve(result.stdout + result.stderr, result.code) };
+  } finally {
+    if (!before.tests) await withClient(target.url, (c) => c.query('drop schema if exists tests cascade'));
+    if (!before.pgtap) await withClient(extensionUrl, (c) => c.query('drop extension if exists pgtap'));
+  }
 }
 
-async function runNodeTests(url: string): Promise<Tally> {
-  const files = listFiles(path.join(ROOT, 'tests'), '.test.ts').filter(selected).map((f) => path.relative(ROOT, f));
+async function runNodeTests(target: Target, files: string[]): Promise<Tally> {
   console.log(`\n== TypeScript: ${files.length} files (node --test)`);
   if (files.length === 0) return { name: 'TypeScript', passed: 0, failed: 0 };
-  const result = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', ...files], {
+  const result = await run(process.execPath, [
+    '--import', 'tsx', '--test', '--test-reporter=tap', `--test-timeout=${TEST_TIMEOUT_MS}`,
+    // On DATABASE_URL every file works in that one database: one file at a time.
+    ...(target.throwaway ? [] : ['--test-concurrency=1']),
+    ...files,
+  ], {
     cwd: ROOT,
     echo: true,
     allowFailure: true,
-    env: { ...process.env, DATABASE_URL: url, TEST_TEMPLATE_DATABASE: TEMPLATE_DATABASE },
+    env: {
+      ...process.env,
+      DATABASE_URL: target.url,
+      ...(target.throwaway ? { TEST_TEMPLATE_DATABASE: TEMPLATE_DATABASE } : { TEST_TEMPLATE_DATABASE: '' }),
+      TEST_ADMIN_DATABASE_URL: target.adminUrl ?? '',
+    },
   });
   return { name: 'TypeScript', ...parseNodeTap(result.stdout, result.code) };
 }
@@ -114,23 +146,50 @@ async function runChecks(url: string): Promise<Tally> {
   return tally;
 }
 
+/** Files under tests/ that the filters select; a filter that selects no test file at all is an error. */
+function selectedFiles(): { nodeFiles: string[] } {
+  const pgtap = listFiles(path.join(ROOT, 'supabase', 'tests'), '.sql', '.pg');
+  const node = listFiles(path.join(ROOT, 'tests'), '.test.ts');
+  const unmatched = FILTERS.filter((f) => ![...pgtap, ...node].some((file) => file.startsWith(f) && !file.includes('00000-setup')));
+  if (unmatched.length > 0) {
+    throw new Error(`no test file under ${unmatched.map((f) => path.relative(process.cwd(), f) || '.').join(', ')} ` +
+      '(pgTAP files: supabase/tests/**/*.sql, TypeScript tests: tests/**/*.test.ts)');
+  }
+  return { nodeFiles: node.filter(selected).map((f) => path.relative(ROOT, f)) };
+}
+
 async function main(): Promise<number> {
+  const { nodeFiles } = selectedFiles();
   const target = await acquireTarget();
   const tallies: Tally[] = [];
+  let server = '';
   try {
     console.log(`Database: ${target.throwaway ? 'throwaway cluster' : 'DATABASE_URL'} ${target.url}`);
-    await prepare(target.url);
-    await withClient(target.url, async (c) => {
-      await c.query(`drop database if exists ${TEMPLATE_DATABASE} with (force)`);
-      await c.query(`create database ${TEMPLATE_DATABASE} template ${c.escapeIdentifier(c.database ?? 'postgres')}`);
-    });
-    tallies.push(await runPgTap(target.url));
-    tallies.push(await runNodeTests(target.url));
+    if (target.throwaway) {
+      // Each TypeScript test file gets its own copy of a migrated template database. Only on a cluster of ours:
+      // on an existing database other sessions are connected (always, on Supabase; pg_cron's worker is connected
+      // to `postgres` here too), and CREATE DATABASE … TEMPLATE refuses a database anyone is connected to. So the
+      // template is built on its own, alongside `postgres`.
+      await withClient(target.adminUrl!, (c) => c.query(`create database ${TEMPLATE_DATABASE}`));
+      // The layer one database after the other (it creates cluster-wide roles), the migrations side by side.
+      await applyCompatLayer(target.url, target.adminUrl);
+      await applyCompatLayer(withDatabase(target.url, TEMPLATE_DATABASE), withDatabase(target.adminUrl!, TEMPLATE_DATABASE));
+      await Promise.all([applyMigrations(target.url), applyMigrations(withDatabase(target.url, TEMPLATE_DATABASE))]);
+    } else {
+      await prepare(target.url);
+    }
+    server = await serverVersion(target.url);
+    console.log(`server: ${server}`);
+    tallies.push(await runPgTap(target));
+    tallies.push(await runNodeTests(target, nodeFiles));
     if (FILTERS.length === 0) tallies.push(await runChecks(target.url));
   } finally {
-    await withClient(target.url, (c) => c.query(`drop database if exists ${TEMPLATE_DATABASE} with (force)`)).catch(() => {});
+    if (target.throwaway) {
+      await withClient(target.url, (c) => c.query(`drop database if exists ${TEMPLATE_DATABASE} with (force)`)).catch(() => {});
+    }
     await target.release();
   }
+  if (server) console.log(`\nserver: ${server}`);
   console.log('\n== summary');
   for (const t of tallies) console.log(`${t.name}: ${t.passed} passed, ${t.failed} failed`);
   const passed = tallies.reduce((n, t) => n + t.passed, 0);

@@ -1,23 +1,34 @@
-// A PostgreSQL 15 cluster of the project's own: initdb + pg_ctl in a directory we choose, on a port we choose,
+// A PostgreSQL cluster of the project's own: initdb + pg_ctl in a directory we choose, on a port we choose,
 // listening on 127.0.0.1 and a unix socket inside the data directory. No system service is assumed.
+//
+// Shaped like Supabase's: initdb makes `supabase_admin` the bootstrap superuser (Supabase's image does the
+// same, POSTGRES_USER=supabase_admin); the compatibility layer (supabase/compat/supabase.sql, run as
+// supabase_admin) then creates `postgres` as a NON-superuser, the role migrations, seed and tests use.
 //
 // PostgreSQL refuses to run as root, so when we are root the cluster belongs to the `postgres` OS user
 // (created by Debian's postgresql-common) and every server-side command runs as that user.
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { run } from './run.ts';
-import { pgBin } from './system.ts';
+import { pgBin, serverSettings } from './system.ts';
 
-export const SUPERUSER = 'postgres';
-export const SUPERUSER_PASSWORD = 'postgres';
+/** The platform's superuser: owns what Supabase owns; only the harness connects as it. */
+export const ADMIN_USER = 'supabase_admin';
+/** The developer's role, as on Supabase: not a superuser. */
+export const APP_USER = 'postgres';
+/** Local/throwaway clusters only: every role's password is `postgres`, like `supabase start`. */
+export const PASSWORD = 'postgres';
 
 export interface Cluster {
   dataDir: string;
   port: number;
+  /** As `postgres` (not a superuser). */
   url: string;
+  /** As `supabase_admin` (the superuser), for what only the platform may do. */
+  adminUrl: string;
   stop(): Promise<void>;
 }
 
@@ -38,8 +49,22 @@ function asServerUser(): { uid?: number; gid?: number } {
   return user ? { uid: user.uid, gid: user.gid } : {};
 }
 
-export function urlFor(port: number, database = 'postgres'): string {
-  return `postgresql://${SUPERUSER}:${SUPERUSER_PASSWORD}@127.0.0.1:${port}/${database}`;
+export function urlFor(port: number, database = 'postgres', user = APP_USER): string {
+  return `postgresql://${user}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+export function adminUrlFor(port: number, database = 'postgres'): string {
+  return urlFor(port, database, ADMIN_USER);
+}
+
+/** True when nothing listens on 127.0.0.1:port. */
+export async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 export async function freePort(): Promise<number> {
@@ -62,11 +87,11 @@ function ownDirectory(dir: string): void {
 
 async function initdb(dataDir: string): Promise<void> {
   const pwfile = path.join(dataDir, '..', `.pwfile-${path.basename(dataDir)}`);
-  writeFileSync(pwfile, `${SUPERUSER_PASSWORD}\n`, { mode: 0o644 });
+  writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o644 });
   try {
     await run(
       pgBin('initdb'),
-      ['-D', dataDir, '-U', SUPERUSER, `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256',
+      ['-D', dataDir, '-U', ADMIN_USER, `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256',
         '--encoding=UTF8', '--locale=C.UTF-8', '--no-instructions'],
       asServerUser(),
     );
@@ -80,6 +105,19 @@ export interface StartOptions {
   port: number;
   /** Extra `-c name=value` server settings. */
   settings?: Record<string, string>;
+  /** Printed with a busy-port error: how the user picks another port. */
+  portHint?: string;
+}
+
+/** The port a running cluster listens on (postmaster.pid's fourth line), or undefined. */
+export function runningPort(dataDir: string): number | undefined {
+  try {
+    const line = readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[3];
+    const port = Number(line);
+    return Number.isInteger(port) && port > 0 ? port : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function isRunning(dataDir: string): boolean {
@@ -87,7 +125,7 @@ export function isRunning(dataDir: string): boolean {
 }
 
 /** Creates the cluster if the data directory is empty, then starts it (or finds it already running). */
-export async function startCluster({ dataDir, port, settings = {} }: StartOptions): Promise<Cluster> {
+export async function startCluster({ dataDir, port, settings = {}, portHint }: StartOptions): Promise<Cluster> {
   ownDirectory(path.dirname(dataDir));
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     ownDirectory(dataDir);
@@ -96,9 +134,19 @@ export async function startCluster({ dataDir, port, settings = {} }: StartOption
   const stop = async () => {
     await run(pgBin('pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop'], { ...asServerUser(), allowFailure: true });
   };
-  const status = await run(pgBin('pg_ctl'), ['-D', dataDir, 'status'], { ...asServerUser(), allowFailure: true });
+  let status = await run(pgBin('pg_ctl'), ['-D', dataDir, 'status'], { ...asServerUser(), allowFailure: true });
+  if (status.code === 0 && runningPort(dataDir) !== port) {
+    // Running on another port (the configured port changed): restart on the configured one.
+    await stop();
+    status = await run(pgBin('pg_ctl'), ['-D', dataDir, 'status'], { ...asServerUser(), allowFailure: true });
+  }
   if (status.code !== 0) {
+    if (!(await portIsFree(port))) {
+      throw new Error(`port ${port} on 127.0.0.1 is already in use by another program, so PostgreSQL cannot listen on it.\n` +
+        (portHint ?? 'Stop that program or choose another port.'));
+    }
     const all: Record<string, string> = {
+      ...serverSettings(),
       port: String(port),
       listen_addresses: '127.0.0.1',
       unix_socket_directories: dataDir,
@@ -111,7 +159,7 @@ export async function startCluster({ dataDir, port, settings = {} }: StartOption
       asServerUser(),
     );
   }
-  return { dataDir, port, url: urlFor(port), stop };
+  return { dataDir, port, url: urlFor(port), adminUrl: adminUrlFor(port), stop };
 }
 
 /** Server settings for a disposable cluster: durability off, because nothing in it must survive a crash. */
@@ -123,17 +171,40 @@ export const THROWAWAY_SETTINGS: Record<string, string> = {
   shared_buffers: '256MB',
 };
 
-/** A brand-new cluster in a temporary directory on a free port; `stop()` also deletes it. */
+// Throwaway clusters still running; stopped and deleted on SIGINT/SIGTERM (Ctrl-C) as on a normal exit.
+const throwaways = new Set<() => Promise<void>>();
+let signalHandlersInstalled = false;
+
+function stopThrowawaysOnSignal(): void {
+  if (signalHandlersInstalled) return;
+  signalHandlersInstalled = true;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (throwaways.size > 0) console.error(`\n${signal}: stopping and deleting ${throwaways.size} throwaway cluster(s)…`);
+      void Promise.allSettled([...throwaways].map((stop) => stop())).then(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    });
+  }
+}
+
+/** A brand-new cluster in a temporary directory on a free port; `stop()` also deletes it (so does Ctrl-C). */
 export async function startThrowawayCluster(settings: Record<string, string> = {}): Promise<Cluster> {
+  stopThrowawaysOnSignal();
   const base = mkdtempSync(path.join(tmpdir(), 'peer-mentor-pg-'));
   const dataDir = path.join(base, 'data');
-  const port = await freePort();
-  const cluster = await startCluster({ dataDir, port, settings: { ...THROWAWAY_SETTINGS, ...settings } });
-  return {
-    ...cluster,
-    stop: async () => {
-      await cluster.stop();
-      rmSync(base, { recursive: true, force: true });
-    },
+  let cluster: Cluster | undefined;
+  const stop = async () => {
+    throwaways.delete(stop);
+    if (cluster) await cluster.stop();
+    else await run(pgBin('pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop'], { ...asServerUser(), allowFailure: true });
+    rmSync(base, { recursive: true, force: true });
   };
+  throwaways.add(stop);
+  try {
+    const port = await freePort();
+    cluster = await startCluster({ dataDir, port, settings: { ...THROWAWAY_SETTINGS, ...settings } });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { ...cluster, stop };
 }

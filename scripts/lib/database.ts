@@ -29,7 +29,10 @@ export function databaseUrlFromEnv(name = 'DATABASE_URL'): string | undefined {
 }
 
 export interface Target {
+  /** As the developer's role (`postgres` on a cluster of ours: not a superuser). */
   url: string;
+  /** As the platform's superuser (supabase_admin), on clusters we started; undefined for DATABASE_URL. */
+  adminUrl?: string;
   /** True when we started the cluster and will throw it away. */
   throwaway: boolean;
   release(): Promise<void>;
@@ -41,7 +44,14 @@ export async function acquireTarget(envName = 'DATABASE_URL', settings: Record<s
   if (url) return { url, throwaway: false, release: async () => {} };
   await ensureSystemPackages();
   const cluster: Cluster = await startThrowawayCluster(settings);
-  return { url: cluster.url, throwaway: true, release: () => cluster.stop() };
+  return { url: cluster.url, adminUrl: cluster.adminUrl, throwaway: true, release: () => cluster.stop() };
+}
+
+/** The same server and credentials, another database. */
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
 }
 
 export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -73,9 +83,14 @@ export async function hasSupabaseLayer(url: string): Promise<boolean> {
   });
 }
 
-export async function applyCompatLayer(url: string): Promise<'applied' | 'skipped'> {
-  if (await hasSupabaseLayer(url)) return 'skipped';
-  await psqlFile(url, COMPAT_SQL);
+/**
+ * The compatibility layer, where the database is plain PostgreSQL. It runs as the superuser supabase_admin
+ * (adminUrl, a database on one of our clusters); without one it is tried on url and refuses unless that
+ * connects as supabase_admin.
+ */
+export async function applyCompatLayer(url: string, adminUrl?: string): Promise<'applied' | 'skipped'> {
+  if (await hasSupabaseLayer(adminUrl ?? url)) return 'skipped';
+  await psqlFile(adminUrl ?? url, COMPAT_SQL);
   return 'applied';
 }
 
@@ -97,9 +112,9 @@ export async function applySeed(url: string): Promise<void> {
   await psqlFile(url, SEED_SQL);
 }
 
-/** Compatibility layer (if needed) + migrations, and the seed when asked. */
-export async function prepare(url: string, { seed = false }: { seed?: boolean } = {}): Promise<void> {
-  await applyCompatLayer(url);
+/** Compatibility layer (if needed, as adminUrl) + migrations and seed (as url), and the seed when asked. */
+export async function prepare(url: string, { seed = false, adminUrl }: { seed?: boolean; adminUrl?: string } = {}): Promise<void> {
+  await applyCompatLayer(url, adminUrl);
   await applyMigrations(url);
   if (seed) await applySeed(url);
 }
@@ -117,4 +132,9 @@ export async function rowCounts(url: string): Promise<Record<string, number>> {
     }
     return counts;
   });
+}
+
+/** "PostgreSQL 15.14", from the server itself. */
+export async function serverVersion(url: string): Promise<string> {
+  return withClient(url, async (c) => `PostgreSQL ${(await c.query<{ v: string }>('select current_setting(\'server_version\') as v')).rows[0]!.v.split(' ')[0]}`);
 }

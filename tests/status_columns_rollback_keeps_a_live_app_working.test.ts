@@ -13,10 +13,10 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { z } from 'zod';
 import { COMPAT_SQL, psqlFile, ROOT } from '../scripts/lib/database.ts';
-import { createTestDatabase, urlForDatabase } from './support/database.ts';
+import { ADMIN_DATABASE_URL, createTestDatabase, NO_SCRATCH_DATABASE, urlForDatabase } from './support/database.ts';
 
-// The server's admin connection (set by `npm test`; tests/support/database.ts explains the setup).
-const ADMIN_URL = z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres URL (run through `npm test`)')
+// The server's connection as postgres (set by `npm test`; tests/support/database.ts explains the setup).
+const SERVER_URL = z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres URL (run through `npm test`)')
   .parse(process.env.DATABASE_URL);
 
 const MIGRATIONS = path.join(ROOT, 'supabase', 'migrations');
@@ -132,21 +132,23 @@ async function iterationsDuring(loop: AppLoop, fn: () => Promise<void>): Promise
   return loop.iterations() - start;
 }
 
-describe('rollback of 20261126100100_mentor_status_columns on a database at that step', () => {
+describe('rollback of 20261126100100_mentor_status_columns on a database at that step', { skip: NO_SCRATCH_DATABASE }, () => {
   const name = `t_rollback_${randomBytes(3).toString('hex')}`;
   const url = urlForDatabase(name);
   let admin: pg.Client;
 
   before(async () => {
-    admin = await connect(ADMIN_URL);
-    // An empty database on the same server: only the Supabase layer and the first two migrations.
+    admin = await connect(SERVER_URL);
+    // An empty database on the same server: only the Supabase layer (applied by supabase_admin, as on the
+    // platform) and the first two migrations (as postgres).
     await admin.query(`create database ${pg.escapeIdentifier(name)} template template0`);
-    await psqlFile(url, COMPAT_SQL);
+    await psqlFile(urlForDatabase(name, ADMIN_DATABASE_URL), COMPAT_SQL);
     await psqlFile(url, ORGANISATION_MODEL);
     await psqlFile(url, STATUS_COLUMNS);
   });
 
   after(async () => {
+    if (!admin) return;
     await admin.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
     await admin.end();
   });
@@ -234,7 +236,7 @@ describe('rollback of 20261126100100_mentor_status_columns on a database at that
   });
 });
 
-describe('rollback of 20261126100100_mentor_status_columns on a database with every migration', () => {
+describe('rollback of 20261126100100_mentor_status_columns on a database with every migration', { skip: NO_SCRATCH_DATABASE }, () => {
   test('refuses with 2BP01 (dependent_objects_still_exist), naming the blocker, and changes nothing', async () => {
     const db = await createTestDatabase('rollback_refuses');
     const client = await connect(db.url);
