@@ -1,0 +1,449 @@
+-- Responsibility: "which coordinators look after this mentor", one relation the database keeps current.
+--
+-- The contract ("Who may do what") defines it once: the coordinators responsible for a mentor are the users
+-- other than the mentor itself with an active coordinator membership in a chapter where the mentor has an
+-- active peer_mentor membership; where there are none, those (again other than the mentor) with an active
+-- coordinator membership in any chapter of the organisations of those chapters; else nobody.
+--
+-- Stored in two small tables, joined by one view (the relation every reader uses):
+--   private.mentor_scopes       (mentor, via, scope): where a mentor is looked after from. A mentor with a
+--                                coordinator (other than itself) in one of its chapters has one row per active
+--                                peer_mentor chapter (via 'chapter'); any other mentor one row per organisation
+--                                of those chapters (via 'organisation', the fallback).
+--   private.coordinator_scopes  (coordinator, via, scope, chapter): every active coordinator membership twice,
+--                                once for its chapter and once for that chapter's organisation.
+--   private.responsibilities    = mentor_scopes join coordinator_scopes on (via, scope), the mentor's own user
+--                                excluded: (mentor, coordinator, via) pairs.
+-- Why not one table of (mentor, coordinator) pairs: in an organisation whose chapters mostly have no
+-- coordinator, every fallback mentor is paired with every coordinator of the organisation, so one coordinator
+-- membership added or ended would rewrite ~100k pairs. Here it rewrites the scopes of that chapter's mentors
+-- only, and the organisation's other fallback mentors follow through the join.
+--
+-- Kept current by statement-level triggers (set-based, transition tables) on chapter_memberships, chapters and
+-- peer_mentors, in the same transaction as the change; users and organisations reach it through their
+-- cascades. 20261201100100 fills it for existing rows; 20261201100200 points RLS, the rules and the outbox at
+-- it. private.responsibility_differences() compares it with the contract's definition computed from scratch.
+--
+-- Concurrency: maintenance recomputes the affected mentors from committed data, so two transactions that
+-- change the same chapter must not interleave. Every maintaining trigger takes one transaction-scoped
+-- advisory lock (private.lock_responsibility()) before it reads, then reads with a fresh snapshot (READ
+-- COMMITTED, as Supabase runs). Membership changes are administrative and short; status changes, the hot
+-- path, never take the lock. A new mentor whose user has no memberships yet (sign-up) takes only a lock on its
+-- own users row, so sign-ups never wait for membership maintenance.
+set lock_timeout = '3s';
+set statement_timeout = '10min';
+
+-- Triggers on three tables (SHARE ROW EXCLUSIVE, held for milliseconds), taken in one statement and in the
+-- app's order (peer_mentors before the membership tables) so a live write waits instead of deadlocking.
+do $$
+begin
+  lock table public.peer_mentors, public.chapters, public.chapter_memberships in share row exclusive mode;
+end
+$$;
+
+create type private.responsibility_via as enum ('chapter', 'organisation');
+comment on type private.responsibility_via is
+  'How a coordinator is responsible for a mentor: through a chapter they share, or through the organisation (the fallback when none of the mentor''s chapters has another coordinator).';
+
+create table private.mentor_scopes (
+  mentor_id uuid not null,
+  via private.responsibility_via not null,
+  scope_id uuid not null,
+  mentor_user_id uuid not null,
+  constraint mentor_scopes_pkey primary key (mentor_id, via, scope_id)
+);
+create index mentor_scopes_scope_idx on private.mentor_scopes (via, scope_id) include (mentor_id, mentor_user_id);
+comment on table private.mentor_scopes is
+  'Half of the responsibility relation: where each mentor is looked after from (its active peer_mentor chapters, or their organisations when none of them has another coordinator). Maintained by triggers; never written by hand.';
+comment on column private.mentor_scopes.mentor_id is 'The mentor (peer_mentors.id). No foreign key: the peer_mentors triggers remove its rows.';
+comment on column private.mentor_scopes.via is 'chapter: scope_id is a chapter; organisation: scope_id is an organisation (the fallback).';
+comment on column private.mentor_scopes.scope_id is 'A chapter id or an organisation id, as via says.';
+comment on column private.mentor_scopes.mentor_user_id is 'The mentor''s user id, so the relation can leave the mentor itself out (nobody coordinates itself).';
+
+create table private.coordinator_scopes (
+  via private.responsibility_via not null,
+  scope_id uuid not null,
+  coordinator_id uuid not null,
+  chapter_id uuid not null,
+  constraint coordinator_scopes_pkey primary key (via, scope_id, coordinator_id, chapter_id)
+);
+create index coordinator_scopes_coordinator_idx on private.coordinator_scopes (coordinator_id) include (via, scope_id);
+create index coordinator_scopes_chapter_idx on private.coordinator_scopes (chapter_id, coordinator_id);
+comment on table private.coordinator_scopes is
+  'Half of the responsibility relation: every active coordinator membership twice, for its chapter (via chapter) and for that chapter''s organisation (via organisation). Maintained by triggers; never written by hand.';
+comment on column private.coordinator_scopes.via is 'chapter or organisation, as in mentor_scopes.';
+comment on column private.coordinator_scopes.scope_id is 'The membership''s chapter (via chapter) or that chapter''s organisation (via organisation).';
+comment on column private.coordinator_scopes.coordinator_id is 'The coordinator (users.id).';
+comment on column private.coordinator_scopes.chapter_id is 'The chapter of the coordinator membership this row comes from.';
+
+-- Internal tables: RLS on with no policy, and no grants. Only the security definer functions below read them.
+alter table private.mentor_scopes enable row level security;
+alter table private.coordinator_scopes enable row level security;
+revoke all on table private.mentor_scopes, private.coordinator_scopes from public, anon, authenticated, service_role;
+
+create view private.responsibilities as
+select ms.mentor_id, ms.mentor_user_id, cs.coordinator_id, ms.via, ms.scope_id, cs.chapter_id
+  from private.mentor_scopes ms
+  join private.coordinator_scopes cs on cs.via = ms.via and cs.scope_id = ms.scope_id
+ where cs.coordinator_id <> ms.mentor_user_id;
+comment on view private.responsibilities is
+  'The responsibility relation: (mentor, coordinator) pairs, with how (via chapter or organisation) and through which coordinator chapter. A pair can appear more than once (several shared chapters): readers use exists/distinct. RLS, the inactive rule, coordinators_for_mentor and the outbox read this, and only this.';
+revoke all on table private.responsibilities from public, anon, authenticated, service_role;
+
+-- ---------------------------------------------------------------------------------------------------------
+-- The contract's definition, computed from scratch (the oracle the maintained relation is checked against)
+-- ---------------------------------------------------------------------------------------------------------
+create function private.responsibility_from_scratch()
+returns table (mentor_id uuid, coordinator_id uuid)
+language sql
+stable
+security definer -- reads every membership; granted to nobody but the owner (tests, operators)
+set search_path = ''
+as $$
+  with mentor_chapters as (
+    select pm.id as mentor_id, pm.user_id, m.chapter_id, c.organization_id
+      from public.peer_mentors pm
+      join public.chapter_memberships m on m.user_id = pm.user_id and m.role = 'peer_mentor' and m.is_active
+      join public.chapters c on c.id = m.chapter_id
+  ),
+  by_chapter as (
+    select distinct mc.mentor_id, k.user_id as coordinator_id
+      from mentor_chapters mc
+      join public.chapter_memberships k
+        on k.chapter_id = mc.chapter_id and k.role = 'coordinator' and k.is_active and k.user_id <> mc.user_id
+  ),
+  by_organisation as (
+    select distinct mc.mentor_id, k.user_id as coordinator_id
+      from mentor_chapters mc
+      join public.chapters oc on oc.organization_id = mc.organization_id
+      join public.chapter_memberships k
+        on k.chapter_id = oc.id and k.role = 'coordinator' and k.is_active and k.user_id <> mc.user_id
+     where not exists (select 1 from by_chapter b where b.mentor_id = mc.mentor_id)
+  )
+  select mentor_id, coordinator_id from by_chapter
+  union
+  select mentor_id, coordinator_id from by_organisation;
+$$;
+comment on function private.responsibility_from_scratch() is
+  'The responsibility relation computed from the base tables by the contract''s wording, without the maintained tables: the oracle for private.responsibility_differences().';
+
+create function private.responsibility_differences()
+returns table (side text, mentor_id uuid, coordinator_id uuid)
+language sql
+stable
+security definer -- reads the private tables; granted to nobody but the owner (tests, operators)
+set search_path = ''
+as $$
+  with kept as (select distinct r.mentor_id, r.coordinator_id from private.responsibilities r),
+       fresh as (select f.mentor_id, f.coordinator_id from private.responsibility_from_scratch() f)
+  (select 'missing'::text, f.mentor_id, f.coordinator_id from fresh f
+   except
+   select 'missing', k.mentor_id, k.coordinator_id from kept k)
+  union all
+  (select 'extra'::text, k.mentor_id, k.coordinator_id from kept k
+   except
+   select 'extra', f.mentor_id, f.coordinator_id from fresh f);
+$$;
+comment on function private.responsibility_differences() is
+  'Pairs the maintained relation lacks (missing) or has wrongly (extra) compared with the definition computed from scratch. Empty when maintenance is right; the randomised test and operators call it.';
+
+-- ---------------------------------------------------------------------------------------------------------
+-- Maintenance
+-- ---------------------------------------------------------------------------------------------------------
+create function private.lock_responsibility() returns void
+language sql
+volatile
+security invoker
+set search_path = ''
+as $$
+  -- One key for the whole relation: (class 'PM' in ASCII, 1). Transaction-scoped: released at commit/rollback.
+  select pg_catalog.pg_advisory_xact_lock(20557, 1);
+$$;
+comment on function private.lock_responsibility() is
+  'Serialises the maintenance of the responsibility relation (transaction-scoped advisory lock): two transactions changing memberships of the same chapter recompute one after the other, each from committed data.';
+
+-- Every statement below is EXECUTEd: planned for the sizes at hand each time (a cached plan made for one row
+-- would be reused for a 10k-row import, and the other way round).
+create function private.refresh_coordinator_scopes(p_chapter_ids uuid[], p_user_ids uuid[]) returns void
+language plpgsql
+volatile
+security invoker -- called by the definer trigger functions below
+set search_path = ''
+as $$
+begin
+  -- (p_chapter_ids[i], p_user_ids[i]) are the coordinator memberships that may have changed.
+  execute $q$
+    delete from private.coordinator_scopes s
+     using unnest($1::uuid[], $2::uuid[]) as p (chapter_id, user_id)
+     where s.chapter_id = p.chapter_id and s.coordinator_id = p.user_id
+  $q$ using p_chapter_ids, p_user_ids;
+  execute $q$
+    insert into private.coordinator_scopes (via, scope_id, coordinator_id, chapter_id)
+    select v.via, case v.via when 'chapter' then c.id else c.organization_id end, k.user_id, c.id
+      from (select distinct * from unnest($1::uuid[], $2::uuid[])) as p (chapter_id, user_id)
+      join public.chapter_memberships k
+        on k.chapter_id = p.chapter_id and k.user_id = p.user_id and k.role = 'coordinator' and k.is_active
+      join public.chapters c on c.id = k.chapter_id
+     cross join (values ('chapter'::private.responsibility_via), ('organisation'::private.responsibility_via)) as v (via)
+    on conflict do nothing
+  $q$ using p_chapter_ids, p_user_ids;
+end;
+$$;
+comment on function private.refresh_coordinator_scopes(uuid[], uuid[]) is
+  'Recomputes the coordinator_scopes rows of the given (chapter, user) coordinator memberships from committed data.';
+
+create function private.refresh_mentor_scopes(p_mentor_ids uuid[]) returns void
+language plpgsql
+volatile
+security invoker -- called by the definer trigger functions below
+set search_path = ''
+as $$
+begin
+  if coalesce(pg_catalog.cardinality(p_mentor_ids), 0) = 0 then
+    return;
+  end if;
+  -- The mentors' scopes as they should be, then only the difference is written: a coordinator joining a
+  -- chapter whose mentors already have one rewrites nothing. "Has another coordinator" reads
+  -- coordinator_scopes, which the caller has refreshed first.
+  execute $q$
+    with fresh as (
+      select distinct pm.id as mentor_id,
+             case when d.direct then 'chapter' else 'organisation' end::private.responsibility_via as via,
+             case when d.direct then m.chapter_id else c.organization_id end as scope_id,
+             pm.user_id as mentor_user_id
+        from public.peer_mentors pm
+        join public.chapter_memberships m on m.user_id = pm.user_id and m.role = 'peer_mentor' and m.is_active
+        join public.chapters c on c.id = m.chapter_id
+        cross join lateral (
+          select exists (
+            select 1
+              from public.chapter_memberships mm
+              join private.coordinator_scopes k
+                on k.via = 'chapter' and k.scope_id = mm.chapter_id and k.coordinator_id <> pm.user_id
+             where mm.user_id = pm.user_id and mm.role = 'peer_mentor' and mm.is_active
+          ) as direct
+        ) as d
+       where pm.id = any ($1)
+    ),
+    gone as (
+      delete from private.mentor_scopes s
+       where s.mentor_id = any ($1)
+         and not exists (
+               select 1 from fresh f
+                where f.mentor_id = s.mentor_id and f.via = s.via and f.scope_id = s.scope_id
+                  and f.mentor_user_id = s.mentor_user_id)
+    )
+    insert into private.mentor_scopes (mentor_id, via, scope_id, mentor_user_id)
+    select f.mentor_id, f.via, f.scope_id, f.mentor_user_id from fresh f
+    on conflict (mentor_id, via, scope_id) do update set mentor_user_id = excluded.mentor_user_id
+      where private.mentor_scopes.mentor_user_id is distinct from excluded.mentor_user_id
+  $q$ using p_mentor_ids;
+end;
+$$;
+comment on function private.refresh_mentor_scopes(uuid[]) is
+  'Recomputes the mentor_scopes rows of the given mentors from committed data, writing only what changed.';
+
+create function private.maintain_responsibility_on_membership_change() returns trigger
+language plpgsql
+volatile
+security definer -- writes the private tables, which no API role can touch
+set search_path = ''
+as $$
+declare
+  v_coord_chapters uuid[];
+  v_coord_users uuid[];
+  v_mentor_users uuid[];
+  v_mentors uuid[];
+begin
+  perform private.lock_responsibility();
+
+  -- What the statement touched: coordinator memberships (chapter, user), and peer_mentor members.
+  if tg_op = 'INSERT' then
+    select array_agg(r.chapter_id) filter (where r.role = 'coordinator'),
+           array_agg(r.user_id) filter (where r.role = 'coordinator'),
+           array_agg(distinct r.user_id) filter (where r.role = 'peer_mentor')
+      into v_coord_chapters, v_coord_users, v_mentor_users
+      from new_rows r;
+  elsif tg_op = 'DELETE' then
+    select array_agg(r.chapter_id) filter (where r.role = 'coordinator'),
+           array_agg(r.user_id) filter (where r.role = 'coordinator'),
+           array_agg(distinct r.user_id) filter (where r.role = 'peer_mentor')
+      into v_coord_chapters, v_coord_users, v_mentor_users
+      from old_rows r;
+  else
+    select array_agg(r.chapter_id) filter (where r.role = 'coordinator'),
+           array_agg(r.user_id) filter (where r.role = 'coordinator'),
+           array_agg(distinct r.user_id) filter (where r.role = 'peer_mentor')
+      into v_coord_chapters, v_coord_users, v_mentor_users
+      from (select o.chapter_id, o.user_id, o.role from old_rows o
+            union
+            select n.chapter_id, n.user_id, n.role from new_rows n) as r;
+  end if;
+
+  if v_mentor_users is not null then
+    -- Serialise with a concurrent sign-up of the same user (private.maintain_responsibility_on_mentor_insert).
+    execute 'select 1 from public.users u where u.id = any ($1) order by u.id for share'
+      using v_mentor_users;
+  end if;
+
+  if v_coord_chapters is not null then
+    perform private.refresh_coordinator_scopes(v_coord_chapters, v_coord_users);
+  end if;
+
+  -- The mentors whose scopes may have moved: the peer_mentor members touched, and every mentor of a chapter
+  -- whose coordinators changed (it may have gained or lost "another coordinator").
+  execute $q$
+    select array_agg(distinct x.id) from (
+      select pm.id from public.peer_mentors pm where pm.user_id = any ($1)
+      union all
+      select pm.id
+        from public.chapter_memberships m
+        join public.peer_mentors pm on pm.user_id = m.user_id
+       where m.chapter_id = any ($2) and m.role = 'peer_mentor' and m.is_active
+    ) as x
+  $q$ into v_mentors using coalesce(v_mentor_users, '{}'), coalesce(v_coord_chapters, '{}');
+  perform private.refresh_mentor_scopes(v_mentors);
+  return null;
+end;
+$$;
+comment on function private.maintain_responsibility_on_membership_change() is
+  'AFTER INSERT/UPDATE/DELETE statement trigger on chapter_memberships: refreshes the coordinator scopes of the coordinator memberships touched and the mentor scopes of every mentor they may move.';
+
+create function private.maintain_responsibility_on_chapter_move() returns trigger
+language plpgsql
+volatile
+security definer -- writes the private tables, which no API role can touch
+set search_path = ''
+as $$
+declare
+  v_chapters uuid[];
+  v_mentors uuid[];
+begin
+  select array_agg(n.id) into v_chapters
+    from new_rows n join old_rows o on o.id = n.id
+   where n.organization_id is distinct from o.organization_id;
+  if v_chapters is null then
+    return null;
+  end if;
+  perform private.lock_responsibility();
+  execute $q$
+    update private.coordinator_scopes s
+       set scope_id = c.organization_id
+      from public.chapters c
+     where c.id = any ($1) and s.chapter_id = c.id and s.via = 'organisation' and s.scope_id <> c.organization_id
+  $q$ using v_chapters;
+  execute $q$
+    select array_agg(distinct pm.id)
+      from public.chapter_memberships m
+      join public.peer_mentors pm on pm.user_id = m.user_id
+     where m.chapter_id = any ($1) and m.role = 'peer_mentor' and m.is_active
+  $q$ into v_mentors using v_chapters;
+  perform private.refresh_mentor_scopes(v_mentors);
+  return null;
+end;
+$$;
+comment on function private.maintain_responsibility_on_chapter_move() is
+  'AFTER UPDATE statement trigger on chapters: a chapter moved to another organisation moves its coordinators'' organisation scope and its mentors'' fallback scope. (A deleted chapter reaches the relation through its memberships'' cascade.)';
+
+create function private.maintain_responsibility_on_mentor_insert() returns trigger
+language plpgsql
+volatile
+security definer -- writes the private tables, which no API role can touch
+set search_path = ''
+as $$
+declare
+  v_mentors uuid[];
+begin
+  -- Lock the new mentors' users first (a membership change of the same user waits for us, and we for it),
+  -- then look for their memberships with a fresh snapshot.
+  execute 'select 1 from public.users u where u.id in (select n.user_id from new_rows n) order by u.id for no key update';
+  execute $q$
+    select array_agg(n.id) from new_rows n
+     where exists (select 1 from public.chapter_memberships m where m.user_id = n.user_id and m.role = 'peer_mentor')
+  $q$ into v_mentors;
+  if v_mentors is null then
+    return null; -- a sign-up: no memberships yet, nothing to look after it from
+  end if;
+  perform private.lock_responsibility();
+  perform private.refresh_mentor_scopes(v_mentors);
+  return null;
+end;
+$$;
+comment on function private.maintain_responsibility_on_mentor_insert() is
+  'AFTER INSERT statement trigger on peer_mentors: computes the scopes of new mentors that already have peer_mentor memberships.';
+
+create function private.maintain_responsibility_on_mentor_delete() returns trigger
+language plpgsql
+volatile
+security definer -- writes the private tables, which no API role can touch
+set search_path = ''
+as $$
+begin
+  perform private.lock_responsibility();
+  execute 'delete from private.mentor_scopes s where s.mentor_id in (select o.id from old_rows o)';
+  return null;
+end;
+$$;
+comment on function private.maintain_responsibility_on_mentor_delete() is
+  'AFTER DELETE statement trigger on peer_mentors: a deleted mentor (or its deleted user) leaves the relation.';
+
+create function private.maintain_responsibility_on_mentor_user_change() returns trigger
+language plpgsql
+volatile
+security definer -- writes the private tables, which no API role can touch
+set search_path = ''
+as $$
+begin
+  perform private.lock_responsibility();
+  perform private.refresh_mentor_scopes(array[new.id]);
+  return null;
+end;
+$$;
+comment on function private.maintain_responsibility_on_mentor_user_change() is
+  'AFTER UPDATE OF user_id row trigger on peer_mentors (only when user_id really changes): the mentor is recomputed for its new user.';
+
+create trigger chapter_memberships_responsibility_on_insert
+  after insert on public.chapter_memberships
+  referencing new table as new_rows
+  for each statement execute function private.maintain_responsibility_on_membership_change();
+create trigger chapter_memberships_responsibility_on_update
+  after update on public.chapter_memberships
+  referencing old table as old_rows new table as new_rows
+  for each statement execute function private.maintain_responsibility_on_membership_change();
+create trigger chapter_memberships_responsibility_on_delete
+  after delete on public.chapter_memberships
+  referencing old table as old_rows
+  for each statement execute function private.maintain_responsibility_on_membership_change();
+
+create trigger chapters_responsibility_on_update
+  after update on public.chapters
+  referencing old table as old_rows new table as new_rows
+  for each statement execute function private.maintain_responsibility_on_chapter_move();
+
+create trigger peer_mentors_responsibility_on_insert
+  after insert on public.peer_mentors
+  referencing new table as new_rows
+  for each statement execute function private.maintain_responsibility_on_mentor_insert();
+-- Per row, OF user_id with a WHEN: a status change (the hot path) never fires it (transition tables cannot be
+-- combined with a column list).
+create trigger peer_mentors_responsibility_on_update
+  after update of user_id on public.peer_mentors
+  for each row when (old.user_id is distinct from new.user_id)
+  execute function private.maintain_responsibility_on_mentor_user_change();
+create trigger peer_mentors_responsibility_on_delete
+  after delete on public.peer_mentors
+  referencing old table as old_rows
+  for each statement execute function private.maintain_responsibility_on_mentor_delete();
+
+revoke all on function
+  private.responsibility_from_scratch(),
+  private.responsibility_differences(),
+  private.lock_responsibility(),
+  private.refresh_coordinator_scopes(uuid[], uuid[]),
+  private.refresh_mentor_scopes(uuid[]),
+  private.maintain_responsibility_on_membership_change(),
+  private.maintain_responsibility_on_chapter_move(),
+  private.maintain_responsibility_on_mentor_insert(),
+  private.maintain_responsibility_on_mentor_delete(),
+  private.maintain_responsibility_on_mentor_user_change()
+  from public, anon, authenticated, service_role;
