@@ -1,6 +1,8 @@
 -- A coordinator whose coordinator membership in the mentor's chapter is inactive has no hold on the mentor:
 -- the mentor is invisible to it, so its updates (setting or lifting inactive, or pausing) match no row
--- (0 rows, no error) and change nothing. Its active membership in another chapter does not help.
+-- (0 rows, no error) and change nothing. Its active membership in another chapter of the same organisation
+-- does not help either: the chapter has another, active coordinator (Lars), so there is no organisation
+-- fallback. (Without Lars, Lena would be responsible through the fallback: see responsibility/.)
 begin;
 select plan(6);
 
@@ -10,8 +12,10 @@ select tests.create_chapter(tests.uuid('org:Lapsed Org'), 'Lapsed There');
 select tests.create_user('lena');  -- coordinator: inactive in Here, active in There
 select tests.create_user('leo');   -- mentor in Here, active
 select tests.create_user('liv');   -- mentor in Here, inactive
+select tests.create_user('lars');  -- coordinator: active in Here
 select tests.add_membership(tests.uuid('chapter:Lapsed Here'), tests.uuid('lena'), 'coordinator', false);
 select tests.add_membership(tests.uuid('chapter:Lapsed There'), tests.uuid('lena'), 'coordinator', true);
+select tests.add_membership(tests.uuid('chapter:Lapsed Here'), tests.uuid('lars'), 'coordinator', true);
 select tests.add_membership(tests.uuid('chapter:Lapsed Here'), tests.uuid('leo'), 'peer_mentor');
 select tests.add_membership(tests.uuid('chapter:Lapsed Here'), tests.uuid('liv'), 'peer_mentor');
 select tests.create_mentor(tests.uuid('leo'));
