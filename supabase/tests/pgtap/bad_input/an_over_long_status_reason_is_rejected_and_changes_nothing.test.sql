@@ -1,7 +1,8 @@
--- Bad input: a status_reason over 500 characters is 23514 (status_reason_is_short) for every caller, on its own
--- or with a status change, and the history refuses an over-long reason too (reason_is_short); nothing changes.
+-- Bad input: a status_reason over 500 characters is 23514 (status_reason_is_short) for every caller, with a
+-- status change or on insert, and the history refuses an over-long reason too (reason_is_short); a reason-only
+-- update is PM104 whatever its length (the status rule runs before the check); nothing changes.
 begin;
-select plan(6);
+select plan(7);
 
 -- A chapter with a coordinator (cora) and an active mentor (mia).
 do $$
@@ -46,8 +47,12 @@ select throws_ok(
 
 select tests.authenticate_as(tests.uuid('bad input cora'));
 select throws_ok(
+  $$ update public.peer_mentors set status = 'inactive', status_reason = repeat('é', 501)
+      where user_id = tests.uuid('bad input mia') $$,
+  '23514', null, 'a coordinator setting inactive with a 501-character reason (multi-byte characters count once) gets 23514');
+select throws_ok(
   $$ update public.peer_mentors set status_reason = repeat('é', 501) where user_id = tests.uuid('bad input mia') $$,
-  '23514', null, 'a coordinator setting a 501-character reason (multi-byte characters count once) gets 23514');
+  'PM104', null, 'a coordinator''s reason-only update with a 501-character reason gets PM104 (a reason changes only with its status)');
 
 select tests.authenticate_as_service_role();
 select throws_ok(

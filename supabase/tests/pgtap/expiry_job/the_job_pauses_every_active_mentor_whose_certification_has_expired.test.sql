@@ -9,10 +9,11 @@ select tests.create_mentor(tests.create_user('exp-expired'), 'active', '2000-06-
 select tests.create_mentor(tests.create_user('exp-boundary'), 'active', '2001-01-01 00:00:00+00');
 select tests.create_mentor(tests.create_user('exp-later'), 'active', '2001-01-01 00:00:00.000001+00');
 select tests.create_mentor(tests.create_user('exp-never'), 'active', null);
-select tests.create_mentor(tests.create_user('exp-paused'), 'paused', '2000-06-01 00:00:00+00');
-select tests.create_mentor(tests.create_user('exp-inactive'), 'inactive', '2000-06-01 00:00:00+00');
-update public.peer_mentors set status_reason = 'own reason'
- where user_id in (tests.uuid('exp-paused'), tests.uuid('exp-inactive'));
+-- The paused and inactive mentors carry their own reason from their first (insert) history row: a reason
+-- changes only together with a status.
+insert into public.peer_mentors (user_id, status, status_reason, certification_expires_at)
+values (tests.create_user('exp-paused'), 'paused', 'own reason', '2000-06-01 00:00:00+00'),
+       (tests.create_user('exp-inactive'), 'inactive', 'own reason', '2000-06-01 00:00:00+00');
 
 select tests.authenticate_as_service_role();
 select isnt(

@@ -3,9 +3,9 @@
 begin;
 select plan(3);
 
-select tests.create_mentor(tests.create_user('rosa'));
-
-update public.peer_mentors set status_reason = 'before the change' where id = tests.uuid('mentor:' || tests.uuid('rosa'));
+-- Rosa starts active with a reason of her own (set on insert: a reason changes only together with a status).
+insert into public.peer_mentors (id, user_id, status, status_reason)
+values (tests.uuid('mentor:' || tests.create_user('rosa')), tests.uuid('rosa'), 'active', 'before the change');
 update public.peer_mentors set status = 'paused', status_reason = 'exam season'
  where id = tests.uuid('mentor:' || tests.uuid('rosa'));
 

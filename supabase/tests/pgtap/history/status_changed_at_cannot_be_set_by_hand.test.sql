@@ -20,7 +20,7 @@ select is(
 );
 
 select tests.authenticate_as_service_role();
-update public.peer_mentors set status_changed_at = '2100-01-01 00:00:00+00', status_reason = 'backdating'
+update public.peer_mentors set status_changed_at = '2100-01-01 00:00:00+00', certification_expires_at = now() + interval '2 years'
  where id = tests.uuid('mentor:' || tests.uuid('hanna'));
 select tests.clear_authentication();
 

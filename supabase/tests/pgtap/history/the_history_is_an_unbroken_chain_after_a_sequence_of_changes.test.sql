@@ -1,9 +1,9 @@
 -- Per mentor, ordered by (changed_at, id), the history is an unbroken chain: the first row has no previous
 -- status, each row's previous_status is the new_status of the row before, and the last row's new_status is
--- the mentor's current status. Checked after a mixed sequence of changes by every kind of caller, bulk
--- updates, a job run, no-op updates and refused changes.
+-- the mentor's current status (and its reason the mentor's current status_reason). Checked after a mixed
+-- sequence of changes by every kind of caller, bulk updates, a job run, no-op updates and refused changes.
 begin;
-select plan(3);
+select plan(4);
 
 select tests.create_chapter(tests.create_organization('Chain Org'), 'Chain Town');
 select tests.create_user('coco');
@@ -31,8 +31,14 @@ select tests.authenticate_as(tests.uuid('coco'));
 update public.peer_mentors set status = 'inactive' where user_id = tests.uuid('chain-2');
 update public.peer_mentors set status = 'paused'
  where user_id in (tests.uuid('chain-1'), tests.uuid('chain-2'), tests.uuid('chain-3'));
-update public.peer_mentors set status = 'paused', status_reason = 'no-op for the status'
+update public.peer_mentors set status = status
  where user_id = tests.uuid('chain-2');
+select throws_ok(
+  $$ update public.peer_mentors set status_reason = 'a reason without a status change' where user_id = tests.uuid('chain-2') $$,
+  'PM104',
+  null,
+  'fixture: the coordinator''s reason-only update is refused'
+);
 
 -- The service role inside a job run, and the owner.
 select tests.authenticate_as_service_role();
@@ -56,7 +62,7 @@ select results_eq(
 
 select is_empty(
   $$ with ordered as (
-       select h.mentor_id, h.id, h.previous_status, h.new_status,
+       select h.mentor_id, h.id, h.previous_status, h.new_status, h.reason,
               lag(h.new_status) over w as prior_new_status,
               row_number() over w as position,
               count(*) over (partition by h.mentor_id) as total
@@ -74,11 +80,15 @@ select is_empty(
        from ordered o join public.peer_mentors pm on pm.id = o.mentor_id
       where o.position = o.total and o.new_status <> pm.status
      union all
+     select o.mentor_id, o.id, 'last row''s reason is not the current status_reason'
+       from ordered o join public.peer_mentors pm on pm.id = o.mentor_id
+      where o.position = o.total and o.reason is distinct from pm.status_reason
+     union all
      select pm.id, null, 'mentor without history'
        from public.peer_mentors pm
       where pm.id in (select tests.uuid('mentor:' || tests.uuid('chain-' || n)) from generate_series(1, 3) as n)
         and not exists (select 1 from public.peer_mentor_status_history h where h.mentor_id = pm.id) $$,
-  'every mentor''s history is an unbroken chain ending at its current status'
+  'every mentor''s history is an unbroken chain ending at its current status and status_reason'
 );
 
 select * from finish();

@@ -3,7 +3,7 @@
 -- through either chapter); an inactive membership grants nothing; no authenticated user inserts or deletes mentors or
 -- touches certification_expires_at; anon gets nothing; the service role everything.
 begin;
-select plan(49);
+select plan(50);
 
 -- The RLS fixture (tests.create_rls_fixture, in the setup file; rolled back with the test):
 --
@@ -119,18 +119,31 @@ select results_eq(
       from unnest(array['mentor-self', 'mentor-former']) n order by 1$$,
   'as owner: mentor self and the former mentor are still active with only their first history row');
 
--- An update with no WHERE (so no SELECT policy applies) reaches exactly the rows the UPDATE policy allows.
+-- An update with no WHERE and no RETURNING (so no SELECT policy applies) reaches exactly the rows the UPDATE
+-- policy allows. It sets status = status (a reason alone may not change, and a status change would change the
+-- fixture): every row it reaches gets a new row version, so a changed ctid marks the rows it updated.
+create temporary table sweep_ctids (step integer, id uuid, row_version tid) on commit drop;
+insert into sweep_ctids select 0, id, ctid from public.peer_mentors;
 select tests.rls_sign_in('coord-west');
-update public.peer_mentors set status_reason = 'west sweep';
-select tests.rls_sign_in('mentor-self');
-update public.peer_mentors set status_reason = 'self sweep';
+update public.peer_mentors set status = status;
 select tests.clear_authentication();
-select set_eq($$select id from public.peer_mentors where status_reason = 'west sweep'$$,
+insert into sweep_ctids select 1, id, ctid from public.peer_mentors;
+select tests.rls_sign_in('mentor-self');
+update public.peer_mentors set status = status;
+select tests.clear_authentication();
+insert into sweep_ctids select 2, id, ctid from public.peer_mentors;
+select set_eq($$select a.id from sweep_ctids a join sweep_ctids b on b.id = a.id and b.step = 0
+                 where a.step = 1 and a.row_version <> b.row_version$$,
   array[tests.rls_mentor('mentor-multi'), tests.rls_mentor('mentor-west')],
   'as owner: an unfiltered update by the other-chapter coordinator changed exactly the mentors of west');
-select set_eq($$select id from public.peer_mentors where status_reason = 'self sweep'$$,
+select set_eq($$select a.id from sweep_ctids a join sweep_ctids b on b.id = a.id and b.step = 1
+                 where a.step = 2 and a.row_version <> b.row_version$$,
   array[tests.rls_mentor('mentor-self')],
   'as owner: an unfiltered update by mentor self changed only its own row');
+select tests.rls_sign_in('coord-west');
+select throws_ok($$update public.peer_mentors set status_reason = 'west sweep'$$,
+  'PM104', null, 'an unfiltered reason-only update by the other-chapter coordinator is refused (PM104), not applied to the rows it reaches');
+select tests.clear_authentication();
 
 -- ---------------------------------------------------------------------------------------------------------
 -- Updates that must succeed, each writing history attributed to the caller
@@ -183,8 +196,8 @@ select results_eq(
       from (values
         (tests.rls_mentor('mentor-self'),   'active', 'paused',   tests.rls_user('mentor-self'),  'on holiday'),
         (tests.rls_mentor('mentor-other'),  'active', 'paused',   tests.rls_user('coord-north'),  'asked by coordinator'),
-        (tests.rls_mentor('mentor-multi'),  'active', 'paused',   tests.rls_user('coord-west'),   'west sweep'),
-        (tests.rls_mentor('mentor-multi'),  'paused', 'inactive', tests.rls_user('coord-multi'),  'west sweep'),
+        (tests.rls_mentor('mentor-multi'),  'active', 'paused',   tests.rls_user('coord-west'),   null),
+        (tests.rls_mentor('mentor-multi'),  'paused', 'inactive', tests.rls_user('coord-multi'),  null),
         (tests.rls_mentor('mentor-south'),  'active', 'paused',   tests.rls_user('coord-multi'),  null),
         (tests.rls_mentor('mentor-former'), 'active', 'paused',   null,                        null)
       ) v (m, p, s, b, r)

@@ -1,6 +1,7 @@
--- A signed-in mentor may move its own status between active and paused, and set status_reason.
+-- A signed-in mentor may move its own status between active and paused, and set status_reason with it; a
+-- reason alone is refused (PM104: status_reason changes only together with a status change) and changes nothing.
 begin;
-select plan(6);
+select plan(7);
 
 select tests.create_mentor(tests.create_user('mona'));
 
@@ -14,12 +15,16 @@ select results_eq(
   'a mentor may pause itself with a reason'
 );
 
-select results_eq(
+select throws_ok(
   $$ update public.peer_mentors set status_reason = 'exams until July'
-      where id = tests.uuid('mentor:' || tests.uuid('mona'))
-     returning status, status_reason $$,
-  $$ values ('paused'::public.mentor_status, 'exams until July'::text) $$,
-  'a mentor may change its reason alone'
+      where id = tests.uuid('mentor:' || tests.uuid('mona')) $$,
+  'PM104', null,
+  'a mentor may not change its reason alone (PM104)'
+);
+select results_eq(
+  $$ select status, status_reason from public.peer_mentors where id = tests.uuid('mentor:' || tests.uuid('mona')) $$,
+  $$ values ('paused'::public.mentor_status, 'exams until June'::text) $$,
+  'the refused reason-only update left the row as it was'
 );
 
 select results_eq(
