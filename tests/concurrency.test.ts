@@ -7,14 +7,17 @@
 //   * a signed-in mentor changing its own status (active/paused, sometimes inactive: refused with PM101;
 //     active with an expired certification: refused with PM102),
 //   * a signed-in coordinator changing one of its mentors (active/paused/inactive),
+//   * now and then, a signed-in mentor or coordinator sending a reason-only update (refused with PM104: a
+//     reason changes only together with a status),
 //   * the service role inside a job run (job_runs row + set_config('app.job_run_id', id, true)) changing 1-3
 //     mentors in one statement,
 //   * the service role running run_certification_expiry_job().
-// Every update reports each mentor's status before and after (the row locked first, in a materialized CTE),
-// so the test knows which changes were real; refusals and deadlock victims count as no change. Afterwards:
+// Every status update sets its reason only where the status really changes (a row whose status stays keeps
+// its reason), and reports each mentor's status before and after (the row locked first, in a materialized
+// CTE), so the test knows which changes were real; refusals and deadlock victims count as no change. Afterwards:
 //   * per mentor, ordered by (changed_at, id): the first row has no previous status, each previous_status is
 //     the prior row's new_status, changed_at strictly increases, and the last row is the current status
-//     (and its changed_at the mentor's status_changed_at);
+//     (its changed_at the mentor's status_changed_at, its reason the mentor's status_reason);
 //   * per mentor, the history rows after the first equal the real changes counted by the clients;
 //   * per caller, the rows carrying its changed_by, and per job run, the rows carrying its job_run_id,
 //     equal the real changes that caller / job run made.
@@ -88,7 +91,7 @@ interface Tally {
   changes: Map<string, number>;
   changesBy: Map<string, number>;
   changesByJobRun: Map<string, number>;
-  refusals: Map<string, number>; // SQLSTATE -> count (PM101, PM102)
+  refusals: Map<string, number>; // SQLSTATE -> count (PM101, PM102, PM104)
   deadlocks: number;
   failedExpiryRuns: number;
   /** Expiry runs whose affected_count differs from the history rows they wrote. */
@@ -98,11 +101,12 @@ interface Tally {
 }
 const bump = (m: Map<string, number>, key: string, by = 1) => m.set(key, (m.get(key) ?? 0) + by);
 
-const EXPECTED_REFUSALS = new Set(['PM101', 'PM102']);
+const EXPECTED_REFUSALS = new Set(['PM101', 'PM102', 'PM104']);
 const RETRYABLE = new Set(['40P01', '40001']); // deadlock victim, serialization failure: rolled back, no change
 
 // The row is locked first (in id order, so multi-mentor updates cannot deadlock each other) and its status
-// read from the locked version, which is the version the UPDATE then changes.
+// read from the locked version, which is the version the UPDATE then changes. The reason is set only where
+// the status changes: a row whose status stays keeps its reason (a reason-only change is PM104).
 const CHANGE_SQL = `
   with locked as materialized (
     select id, status as old_status
@@ -112,7 +116,8 @@ const CHANGE_SQL = `
        for update
   )
   update public.peer_mentors pm
-     set status = $1::public.mentor_status, status_reason = $3
+     set status = $1::public.mentor_status,
+         status_reason = case when pm.status = $1::public.mentor_status then pm.status_reason else $3 end
     from locked
    where pm.id = locked.id
   returning pm.id, locked.old_status, pm.status as new_status`;
@@ -197,13 +202,23 @@ async function worker(url: string, index: number, tally: Tally): Promise<void> {
           await asRole(client, mentor.userId);
           return { changed: await change(client, status, [mentor.id], status === 'paused' ? `self ${index}/${i}` : null) };
         });
-      } else if (roll < 0.75) {
+      } else if (roll < 0.72) {
         const coordinator = pick(rng, COORDINATORS);
         const mentor = pick(rng, mentorsOf(coordinator));
         const status = pick(rng, ['active', 'paused', 'inactive'] as const);
         await transaction(client, tally, coordinator.userId, async () => {
           await asRole(client, coordinator.userId);
           return { changed: await change(client, status, [mentor.id], `coordinator ${index}/${i}`) };
+        });
+      } else if (roll < 0.75) {
+        // A reason without a status change, by the mentor itself or one of its coordinators: always PM104.
+        const coordinator = pick(rng, COORDINATORS);
+        const mentor = pick(rng, mentorsOf(coordinator));
+        const caller = rng() < 0.5 ? mentor.userId : coordinator.userId;
+        await transaction(client, tally, caller, async () => {
+          await asRole(client, caller);
+          await client.query(`update public.peer_mentors set status_reason = $2 where id = $1`, [mentor.id, `reason only ${index}/${i}`]);
+          throw new Error(`a reason-only update of mentor ${mentor.id} by ${caller} was not refused`);
         });
       } else if (roll < 0.95) {
         // The service role inside a job run, 1-3 mentors in one statement.
@@ -297,7 +312,7 @@ async function createFixtures(url: string): Promise<void> {
 // Per mentor, ordered by (changed_at, id). Returns one row per break; none when every chain is whole.
 const CHAIN_BREAKS_SQL = `
   with ordered as (
-    select h.mentor_id, h.id, h.previous_status, h.new_status, h.changed_at,
+    select h.mentor_id, h.id, h.previous_status, h.new_status, h.reason, h.changed_at,
            lag(h.new_status) over w as prior_new_status,
            lag(h.changed_at) over w as prior_changed_at,
            row_number() over w as position,
@@ -317,6 +332,10 @@ const CHAIN_BREAKS_SQL = `
   select o.mentor_id, o.id, format('last row %s/%s is not the current status %s/%s', o.new_status, o.changed_at, pm.status, pm.status_changed_at)
     from ordered o join public.peer_mentors pm on pm.id = o.mentor_id
    where o.position = o.total and (o.new_status <> pm.status or o.changed_at <> pm.status_changed_at)
+  union all
+  select o.mentor_id, o.id, format('last row''s reason %L is not the current status_reason %L', o.reason, pm.status_reason)
+    from ordered o join public.peer_mentors pm on pm.id = o.mentor_id
+   where o.position = o.total and o.reason is distinct from pm.status_reason
   union all
   select pm.id, null, 'no history'
     from public.peer_mentors pm
@@ -368,12 +387,13 @@ describe(`the status history under ${WORKERS} concurrent writers (seed ${SEED})`
     await db?.drop();
   });
 
-  test('the workload ran thousands of transactions with real changes and both kinds of refusal', () => {
+  test('the workload ran thousands of transactions with real changes and every kind of refusal', () => {
     assert.ok(tally.transactions >= 3000, `transactions: ${tally.transactions}`);
     const realChanges = [...tally.changes.values()].reduce((a, b) => a + b, 0);
     assert.ok(realChanges >= 500, `real changes: ${realChanges}`);
     assert.ok((tally.refusals.get('PM101') ?? 0) > 0, 'some changes were refused with PM101');
     assert.ok((tally.refusals.get('PM102') ?? 0) > 0, 'some changes were refused with PM102');
+    assert.ok((tally.refusals.get('PM104') ?? 0) > 0, 'some reason-only updates were refused with PM104');
     assert.ok(tally.changesByJobRun.size > 0, 'some changes were made inside job runs');
   });
 
@@ -381,7 +401,7 @@ describe(`the status history under ${WORKERS} concurrent writers (seed ${SEED})`
     assert.deepEqual(tally.expiryCountMismatches, []);
   });
 
-  test('every mentor\'s history is an unbroken chain ending at its current status', async () => {
+  test('every mentor\'s history is an unbroken chain ending at its current status and status_reason', async () => {
     const client = await connect(db.url);
     try {
       const { rows } = await client.query<{ mentor_id: string; id: string | null; problem: string }>(CHAIN_BREAKS_SQL);
