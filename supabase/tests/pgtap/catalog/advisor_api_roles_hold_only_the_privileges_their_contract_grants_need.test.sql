@@ -72,6 +72,8 @@ select set_eq(
       -- The policy and rule helpers the policies and the BEFORE trigger call as the caller.
       ('authenticated', 'execute', 'function private.is_system_caller()'),
       ('authenticated', 'execute', 'function private.is_coordinator_of_mentor(p_mentor_id uuid)'),
+      -- The same BEFORE trigger reads app.job_run_id itself: PM001 (not a uuid), PM003 (a person's change under a job run).
+      ('authenticated', 'execute', 'function private.job_run_id_setting()'),
       ('authenticated', 'execute', 'function private.coordinated_chapter_ids()'),
       ('authenticated', 'execute', 'function private.member_chapter_ids()'),
       ('authenticated', 'execute', 'function private.coordinated_user_ids()'),
