@@ -3,10 +3,13 @@
 //   claim a batch   select * from public.claim_coordinator_notifications($batch, $lease)   (FOR UPDATE SKIP LOCKED)
 //   send each       default: one JSON line per notification on stdout; --webhook URL: POST it as JSON
 //   confirm         select public.complete_coordinator_notifications($delivered_ids, $claim_token)
+//   report failures select * from public.fail_coordinator_notifications($failed_ids, $claim_token, $error)
 //
-// A notification whose sending fails is left unconfirmed: its claim lapses after the lease and a worker (this one
-// on a later run, or another) hands it out again, so delivery is at-least-once and receivers deduplicate on `id`
-// (sent as the Idempotency-Key header). Any number of workers may run at once: a claim never hands out a row
+// A failed send is reported with its error: the database stores it, releases the claim and hands the notification
+// out again after a growing delay (app.notification_retry_delay, doubled per attempt), until after
+// app.notification_max_attempts attempts it is dead (kept, never claimed again until the service role re-queues
+// it). A worker that dies mid-batch has its claim handed out again after the lease. Delivery is at-least-once and
+// receivers deduplicate on `id` (sent as the Idempotency-Key header). Any number of workers may run at once: a claim never hands out a row
 // another live claim holds. It connects with DATABASE_URL (the database owner, or any role that is a member of
 // service_role) and runs every call as service_role, the only role granted the API.
 import { pathToFileURL } from 'node:url';
@@ -15,7 +18,7 @@ import pg from 'pg';
 import { z } from 'zod';
 
 export const USAGE =
-  "Usage: DATABASE_URL=postgresql://… npm run dispatch -- [--batch N] [--lease '5 minutes'] [--once] [--webhook URL] [--poll-ms MS]";
+  "Usage: DATABASE_URL=postgresql://… npm run dispatch -- [--batch N] [--lease '5 minutes'] [--once] [--webhook URL] [--poll-ms MS] [--max-attempts N] [--retry-delay '1 minute']";
 
 const HELP = `${USAGE}
 
@@ -27,9 +30,14 @@ Claims undispatched coordinator notifications, hands each to a sender and confir
   --webhook URL    POST each notification as JSON to URL (a non-2xx answer is a failed delivery);
                    without it, print one JSON line per notification on stdout
   --poll-ms MS     keep running: when the queue is empty, look again every MS milliseconds (stop with Ctrl-C);
-                   without it, exit once the queue is empty
-Exit status: 0 when every claimed notification was delivered, 1 when some failed (they are retried after the
-lease) or on an error.`;
+                   without it, exit once nothing is due
+  --max-attempts N attempts before a notification is dead, 1..1000 (this session's app.notification_max_attempts;
+                   default: the database's setting, else 10)
+  --retry-delay INTERVAL  the wait after a first failure, doubled per attempt up to 6 hours (this session's
+                   app.notification_retry_delay; default: the database's setting, else '1 minute')
+Ends with a summary on stderr: sent N, failed N, dead N.
+Exit status: 0 when every claimed notification was delivered, 1 when some failed (they are retried after their
+backoff, or are dead) or on an error.`;
 
 export type MentorStatus = 'active' | 'paused' | 'inactive';
 
@@ -65,12 +73,30 @@ export interface DispatchOptions {
   lease: string;
 }
 
+/** One row of public.fail_coordinator_notifications: what the database recorded for a failed send. */
+export interface RecordedFailure {
+  id: string;
+  attempts: number;
+  next_attempt_at: Date | null;
+  dead_at: Date | null;
+  last_error: string;
+}
+
+export interface Failure {
+  id: string;
+  error: string;
+  /** True when this was its last attempt: the notification is now dead (until re-queued). */
+  dead: boolean;
+  /** When it is handed out again (null when dead, or when the claim had lapsed and nothing was recorded). */
+  nextAttemptAt: Date | null;
+}
+
 export interface BatchResult {
   claimed: number;
   delivered: number;
   /** Of the delivered, how many the claim still held when confirming (a lapsed claim confirms nothing). */
   confirmed: number;
-  failures: { id: string; error: string }[];
+  failures: Failure[];
 }
 
 export function toMessage(row: ClaimedNotification): NotificationMessage {
@@ -117,6 +143,24 @@ export async function connectAsServiceRole(url: string): Promise<pg.Client> {
 
 const CLAIM_SQL = 'select * from public.claim_coordinator_notifications($1, $2::interval)';
 const COMPLETE_SQL = 'select public.complete_coordinator_notifications($1::bigint[], $2::uuid) as confirmed';
+const FAIL_SQL = 'select * from public.fail_coordinator_notifications($1::bigint[], $2::uuid, $3::text)';
+
+/** Reports the failed sends, one call per distinct error text; returns each failure with what was recorded. */
+async function reportFailures(client: pg.ClientBase, token: string, failed: { id: string; error: string }[]): Promise<Failure[]> {
+  const byError = new Map<string, string[]>();
+  for (const f of failed) byError.set(f.error, [...(byError.get(f.error) ?? []), f.id]);
+  const recorded = new Map<string, RecordedFailure>();
+  for (const [error, ids] of byError) {
+    const { rows } = await client.query<RecordedFailure>(FAIL_SQL, [ids, token, error]).catch((err: unknown) => {
+      throw new Error(`failure report failed (${FAIL_SQL} for ${ids.join(', ')}): ${errorText(err)}`);
+    });
+    for (const row of rows) recorded.set(String(row.id), row);
+  }
+  return failed.map((f) => {
+    const row = recorded.get(f.id);
+    return { id: f.id, error: f.error, dead: row?.dead_at != null, nextAttemptAt: row?.next_attempt_at ?? null };
+  });
+}
 
 /** One claim: send every claimed notification, confirm the delivered ones. */
 export async function dispatchOnce(client: pg.ClientBase, sender: Sender, options: DispatchOptions): Promise<BatchResult> {
@@ -124,17 +168,18 @@ export async function dispatchOnce(client: pg.ClientBase, sender: Sender, option
     throw new Error(`claim failed (${CLAIM_SQL} with [${options.batch}, '${options.lease}']): ${errorText(err)}`);
   });
   const delivered: string[] = [];
-  const failures: BatchResult['failures'] = [];
+  const failed: { id: string; error: string }[] = [];
   for (const row of rows) {
     try {
       await sender(toMessage(row));
       delivered.push(row.id);
     } catch (err) {
-      failures.push({ id: row.id, error: errorText(err) });
+      failed.push({ id: row.id, error: errorText(err) || 'the sender failed without a message' });
     }
   }
   let confirmed = 0;
   const token = rows[0]?.claim_token;
+  const failures = failed.length > 0 && token ? await reportFailures(client, token, failed) : [];
   if (delivered.length > 0 && token) {
     const result = await client.query<{ confirmed: number }>(COMPLETE_SQL, [delivered, token]).catch((err: unknown) => {
       throw new Error(`confirm failed (${COMPLETE_SQL}): ${errorText(err)}`);
@@ -161,11 +206,13 @@ export interface RunTotals {
   delivered: number;
   confirmed: number;
   failed: number;
+  /** Of the failed, how many used their last attempt and are now dead. */
+  dead: number;
 }
 
 /** Claims and sends batch after batch until the queue is empty (or once, or until aborted when polling). */
 export async function dispatch(client: pg.ClientBase, sender: Sender, options: RunOptions): Promise<RunTotals> {
-  const totals: RunTotals = { batches: 0, claimed: 0, delivered: 0, confirmed: 0, failed: 0 };
+  const totals: RunTotals = { batches: 0, claimed: 0, delivered: 0, confirmed: 0, failed: 0, dead: 0 };
   while (!options.signal?.aborted) {
     const result = await dispatchOnce(client, sender, options);
     if (result.claimed > 0) {
@@ -174,6 +221,7 @@ export async function dispatch(client: pg.ClientBase, sender: Sender, options: R
       totals.delivered += result.delivered;
       totals.confirmed += result.confirmed;
       totals.failed += result.failures.length;
+      totals.dead += result.failures.filter((f) => f.dead).length;
       options.onBatch?.(result);
     }
     if (options.once) break;
@@ -198,6 +246,11 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** The run's closing line: `sent N, failed N, dead N`. */
+export function summaryLine(totals: RunTotals): string {
+  return `sent ${totals.delivered}, failed ${totals.failed}, dead ${totals.dead}`;
+}
+
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -206,7 +259,7 @@ function errorText(err: unknown): string {
 // Command line
 // -------------------------------------------------------------------------------------------------------------
 /** A PostgreSQL interval a person would type: '<number> <unit>' (ms … hours) or 'hh:mm[:ss]'. */
-const LEASE = /^(?:(\d+(?:\.\d+)?)\s*(?:ms|msecs?|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hours?)|\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/i;
+const INTERVAL = /^(?:(\d+(?:\.\d+)?)\s*(?:ms|msecs?|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hours?)|\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/i;
 
 const integer = (name: string, min: number, max: number) =>
   z
@@ -220,7 +273,7 @@ export const argsSchema = z.object({
   lease: z
     .string()
     .trim()
-    .regex(LEASE, "--lease must be an interval such as '30 seconds', '5 minutes' or '00:05:00'")
+    .regex(INTERVAL, "--lease must be an interval such as '30 seconds', '5 minutes' or '00:05:00'")
     .refine((v) => !/^0+(\.0+)?\s*[a-z]/i.test(v) && !/^0?0:00(:00(\.0+)?)?$/.test(v), '--lease must be longer than 0')
     .default('5 minutes'),
   once: z.boolean().default(false),
@@ -228,6 +281,13 @@ export const argsSchema = z.object({
     .url({ protocol: /^https?$/, error: '--webhook must be an http:// or https:// URL' })
     .optional(),
   pollMs: integer('--poll-ms', 10, 86_400_000).optional(),
+  maxAttempts: integer('--max-attempts', 1, 1000).optional(),
+  retryDelay: z
+    .string()
+    .trim()
+    .regex(INTERVAL, "--retry-delay must be an interval such as '30 seconds', '1 minute' or '00:01:00'")
+    .refine((v) => !/^0+(\.0+)?\s*[a-z]/i.test(v) && !/^0?0:00(:00(\.0+)?)?$/.test(v), '--retry-delay must be longer than 0')
+    .optional(),
   help: z.boolean().default(false),
 });
 export type Args = z.infer<typeof argsSchema>;
@@ -257,13 +317,23 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): { args
         once: { type: 'boolean' },
         webhook: { type: 'string' },
         'poll-ms': { type: 'string' },
+        'max-attempts': { type: 'string' },
+        'retry-delay': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (err) {
     throw new UsageError(errorText(err));
   }
-  const parsed = argsSchema.safeParse({ ...values, pollMs: values['poll-ms'], 'poll-ms': undefined });
+  const parsed = argsSchema.safeParse({
+    ...values,
+    pollMs: values['poll-ms'],
+    'poll-ms': undefined,
+    maxAttempts: values['max-attempts'],
+    'max-attempts': undefined,
+    retryDelay: values['retry-delay'],
+    'retry-delay': undefined,
+  });
   if (!parsed.success) throw new UsageError(issues(parsed.error));
   if (parsed.data.help) return { args: parsed.data, databaseUrl: '' };
   if (parsed.data.once && parsed.data.pollMs !== undefined) throw new UsageError('--once and --poll-ms exclude each other');
@@ -297,6 +367,13 @@ async function main(): Promise<number> {
 
   const client = await connectAsServiceRole(databaseUrl);
   try {
+    // The retry policy for this session's claims and failure reports (else the database's settings or defaults).
+    if (args.maxAttempts !== undefined) {
+      await client.query(`select set_config('app.notification_max_attempts', $1, false)`, [String(args.maxAttempts)]);
+    }
+    if (args.retryDelay !== undefined) {
+      await client.query(`select set_config('app.notification_retry_delay', $1, false)`, [args.retryDelay]);
+    }
     const totals = await dispatch(client, sender, {
       batch: args.batch,
       lease: args.lease,
@@ -304,15 +381,23 @@ async function main(): Promise<number> {
       pollMs: args.pollMs,
       signal: stop.signal,
       onBatch: (result) => {
-        for (const failure of result.failures) console.error(`notification ${failure.id} not delivered: ${failure.error}`);
+        for (const failure of result.failures) {
+          const next = failure.dead
+            ? 'dead: its last attempt (re-queue it with requeue_coordinator_notifications)'
+            : failure.nextAttemptAt
+              ? `retried after ${failure.nextAttemptAt.toISOString()}`
+              : 'its claim had lapsed: retried by whoever holds it now';
+          console.error(`notification ${failure.id} not delivered (${next}): ${failure.error}`);
+        }
         if (result.confirmed < result.delivered) {
           console.error(`${result.delivered - result.confirmed} delivered notification(s) could not be confirmed: the claim lapsed (--lease ${args.lease}); they will be sent again`);
         }
       },
     });
-    console.error(
-      `dispatch-notifications: ${totals.delivered} delivered (${totals.confirmed} confirmed), ${totals.failed} failed, in ${totals.batches} batch(es)`,
-    );
+    if (totals.confirmed < totals.delivered) {
+      console.error(`dispatch-notifications: ${totals.delivered - totals.confirmed} sent notification(s) were not confirmed (lapsed claims)`);
+    }
+    console.error(`dispatch-notifications: ${summaryLine(totals)}`);
     return totals.failed > 0 ? 1 : 0;
   } finally {
     process.off('SIGINT', onSignal);

@@ -1,6 +1,8 @@
 // The notification dispatcher (scripts/dispatch-notifications.ts) against the real database: concurrent workers
 // never share a live claim, a crashed claim is redelivered after its lease, the webhook sender treats non-2xx as
-// a failed delivery, and the command line prints one JSON line per notification.
+// a failed delivery (reported, backed off, dead after the last attempt, sent again once re-queued), and the
+// command line prints one JSON line per notification and a `sent N, failed N, dead N` summary.
+// Every test has its own timeout, so a dispatcher that loops fails fast instead of hanging the suite.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
@@ -125,7 +127,7 @@ function recordingSender(into: NotificationMessage[], pauseMs = 1): Sender {
 const ids = (messages: NotificationMessage[]) => messages.map((m) => m.id);
 const sorted = (values: string[]) => [...values].sort((a, b) => Number(a) - Number(b));
 
-test('two dispatchers at once deliver every notification, none twice', async () => {
+test('two dispatchers at once deliver every notification, none twice', { timeout: 60_000 }, async () => {
   const db = await freshDatabase('dispatch_two');
   const queued = await queueNotifications(db, 100, 3);
   const [a, b] = [await worker(db), await worker(db)];
@@ -162,7 +164,7 @@ test('two dispatchers at once deliver every notification, none twice', async () 
   assert.equal('claim_token' in sample, false, 'the claim token is not handed to the sender');
 });
 
-test('a claim in progress is skipped (SKIP LOCKED), not waited for', async () => {
+test('a claim in progress is skipped (SKIP LOCKED), not waited for', { timeout: 60_000 }, async () => {
   const db = await freshDatabase('dispatch_skip');
   const queued = await queueNotifications(db, 10, 3);
   const slow = await worker(db);
@@ -188,7 +190,7 @@ test('a claim in progress is skipped (SKIP LOCKED), not waited for', async () =>
   assert.deepEqual(sorted(ids(got)), queued, 'after the rollback the rest is delivered, each once');
 });
 
-test('a crashed claim is redelivered by another worker after its lease, and only once confirmed', async () => {
+test('a crashed claim is redelivered by another worker after its lease, and only once confirmed', { timeout: 60_000 }, async () => {
   const db = await freshDatabase('dispatch_crash');
   const queued = await queueNotifications(db, 5, 2);
 
@@ -221,7 +223,7 @@ test('a crashed claim is redelivered by another worker after its lease, and only
   assert.deepEqual(rows.filter((r) => !r.dispatched), [], 'all dispatched');
 });
 
-test('the webhook sender POSTs JSON; a non-2xx answer leaves the notification undispatched', async () => {
+test('the webhook sender POSTs JSON; a non-2xx answer leaves the notification undispatched', { timeout: 60_000 }, async () => {
   const db = await freshDatabase('dispatch_webhook');
   const queued = await queueNotifications(db, 3, 2);
   const failing = queued[1];
@@ -263,8 +265,14 @@ test('the webhook sender POSTs JSON; a non-2xx answer leaves the notification un
       [failing],
       'only the notification answered with 500 is still undispatched',
     );
+    const [stored] = await owner(db, async (c) =>
+      (await c.query<{ last_error: string; claim_token: string | null; backoff: boolean }>(
+        `select last_error, claim_token, next_attempt_at > now() as backoff from public.coordinator_notifications where id = $1`, [failing])).rows);
+    assert.match(stored?.last_error ?? '', /answered 500 Internal Server Error: mail server down/, 'the webhook\'s error is stored');
+    assert.equal(stored?.claim_token, null, 'the failed claim is released');
+    assert.equal(stored?.backoff, true, 'and the next attempt waits');
     const again = await dispatch(client, webhookSender(url), { batch: 50, lease: '5 minutes' });
-    assert.equal(again.claimed, 0, 'it waits for its lease to run out before it is retried');
+    assert.equal(again.claimed, 0, 'it waits for its backoff to pass before it is retried');
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -286,7 +294,7 @@ function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number;
   });
 }
 
-test('the command line prints one JSON line per notification and validates its arguments', async () => {
+test('the command line prints one JSON line per notification and validates its arguments', { timeout: 60_000 }, async () => {
   const db = await freshDatabase('dispatch_cli');
   const queued = await queueNotifications(db, 3, 2);
   const env = { ...process.env, DATABASE_URL: db.url };
@@ -312,4 +320,69 @@ test('the command line prints one JSON line per notification and validates its a
   assert.notEqual(noUrl.code, 0);
   assert.match(noUrl.stderr, /DATABASE_URL is required/);
   assert.match(noUrl.stderr, /^Usage: /m);
+});
+
+test('a webhook that always answers 500 ends with the notification dead; re-queued, it is sent again', { timeout: 90_000 }, async () => {
+  const db = await freshDatabase('dispatch_dead');
+  const [queued] = await queueNotifications(db, 1, 1);
+  assert.ok(queued);
+
+  let answer = 500;
+  const posted: string[] = [];
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+    req.on('end', () => {
+      posted.push((JSON.parse(raw) as NotificationMessage).id);
+      res.statusCode = answer;
+      res.end(answer === 500 ? 'smtp relay refused' : undefined);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`;
+    const env = { ...process.env, DATABASE_URL: db.url };
+    const args = ['--webhook', url, '--max-attempts', '3', '--retry-delay', '200 milliseconds'];
+
+    // Three runs, each after the backoff of the one before (200 ms, then 400 ms): fail, fail, dead.
+    const summaries: string[] = [];
+    for (const wait of [0, 300, 500]) {
+      await delay(wait);
+      const run = await runCli(args, env);
+      assert.equal(run.code, 1, `a run with a failed send exits 1:\n${run.stderr}`);
+      summaries.push(/^dispatch-notifications: (sent .*)$/m.exec(run.stderr)?.[1] ?? run.stderr);
+    }
+    assert.deepEqual(summaries, ['sent 0, failed 1, dead 0', 'sent 0, failed 1, dead 0', 'sent 0, failed 1, dead 1'],
+      'each run ends with its summary; the third failure is the last attempt');
+    assert.deepEqual(posted, [queued, queued, queued], 'it was POSTed three times, once per attempt');
+
+    // Dead: kept, never claimed again, visible to the service role with its last error.
+    await delay(1_000);
+    const idle = await runCli(args, env);
+    assert.equal(idle.code, 0, idle.stderr);
+    assert.match(idle.stderr, /^dispatch-notifications: sent 0, failed 0, dead 0$/m, 'a later run claims nothing');
+    assert.equal(posted.length, 3, 'the dead notification was not POSTed again');
+    const service = await worker(db);
+    const [dead] = (await service.query<{ id: string; attempts: number; dead: boolean; dispatched: boolean; last_error: string }>(
+      `select id, attempts, dead_at is not null as dead, dispatched_at is not null as dispatched, last_error
+         from public.coordinator_notifications where id = $1`, [queued])).rows;
+    assert.deepEqual({ ...dead, last_error: undefined }, { id: queued, attempts: 3, dead: true, dispatched: false, last_error: undefined });
+    assert.match(dead?.last_error ?? '', /answered 500 Internal Server Error: smtp relay refused/, 'its last error is stored');
+    const [health] = (await service.query<{ pending_count: string; dead_count: string }>(
+      'select pending_count, dead_count from public.coordinator_notifications_health()')).rows;
+    assert.deepEqual(health, { pending_count: '0', dead_count: '1' }, 'the health report counts it dead, not pending');
+
+    // The operator fixes the receiver and re-queues it: it is sent again and confirmed.
+    answer = 204;
+    const requeued = await service.query<{ n: number }>('select public.requeue_coordinator_notifications($1::bigint[]) as n', [[queued]]);
+    assert.equal(requeued.rows[0]?.n, 1);
+    const resend = await runCli(args, env);
+    assert.equal(resend.code, 0, resend.stderr);
+    assert.match(resend.stderr, /^dispatch-notifications: sent 1, failed 0, dead 0$/m);
+    assert.deepEqual(posted, [queued, queued, queued, queued], 'POSTed once more after the re-queue');
+    assert.deepEqual((await outbox(db)).map((r) => [r.id, r.dispatched, r.attempts]), [[queued, true, 1]],
+      'dispatched, on the first attempt of its fresh set');
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 });

@@ -84,9 +84,13 @@ export type Database = {
           claimed_at: string | null
           coordinator_id: string
           created_at: string
+          dead_at: string | null
           dispatched_at: string | null
           history_id: number
           id: number
+          last_error: string | null
+          last_failed_at: string | null
+          next_attempt_at: string | null
           read_at: string | null
         }
         ComputedFields: never
@@ -97,9 +101,13 @@ export type Database = {
           claimed_at?: string | null
           coordinator_id: string
           created_at?: string
+          dead_at?: string | null
           dispatched_at?: string | null
           history_id: number
           id?: never
+          last_error?: string | null
+          last_failed_at?: string | null
+          next_attempt_at?: string | null
           read_at?: string | null
         }
         Update: {
@@ -109,9 +117,13 @@ export type Database = {
           claimed_at?: string | null
           coordinator_id?: string
           created_at?: string
+          dead_at?: string | null
           dispatched_at?: string | null
           history_id?: number
           id?: never
+          last_error?: string | null
+          last_failed_at?: string | null
+          next_attempt_at?: string | null
           read_at?: string | null
         }
         Relationships: [
@@ -305,31 +317,45 @@ export type Database = {
     Functions: {
       claim_coordinator_notifications: {
         Args: { p_lease?: string; p_limit?: number }
-        Returns: {
-          attempts: number
-          changed_at: string
-          changed_by: string
-          claim_token: string
-          coordinator_email: string
-          coordinator_id: string
-          coordinator_name: string
-          created_at: string
-          id: number
-          job_run_id: string
-          mentor_id: string
-          mentor_name: string
-          new_status: Database["public"]["Enums"]["mentor_status"]
-          previous_status: Database["public"]["Enums"]["mentor_status"]
-          reason: string
-        }[]
+        Returns: Database["public"]["CompositeTypes"]["claimed_coordinator_notification"][]
+        SetofOptions: {
+          from: "*"
+          to: "claimed_coordinator_notification"
+          isOneToOne: false
+          isSetofReturn: true
+        }
       }
       complete_coordinator_notifications: {
         Args: { p_claim_token: string; p_ids: number[] }
         Returns: number
       }
+      coordinator_notifications_health: {
+        Args: Record<PropertyKey, never>
+        Returns: Database["public"]["CompositeTypes"]["coordinator_notifications_health"]
+        SetofOptions: {
+          from: "*"
+          to: "coordinator_notifications_health"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       coordinators_for_mentor: {
         Args: { p_mentor_id: string }
         Returns: string[]
+      }
+      fail_coordinator_notifications: {
+        Args: { p_claim_token: string; p_error: string; p_ids: number[] }
+        Returns: Database["public"]["CompositeTypes"]["failed_coordinator_notification"][]
+        SetofOptions: {
+          from: "*"
+          to: "failed_coordinator_notification"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
+      requeue_coordinator_notifications: {
+        Args: { p_ids: number[] }
+        Returns: number
       }
       run_certification_expiry_job: {
         Args: { p_as_of?: string }
@@ -341,7 +367,45 @@ export type Database = {
       mentor_status: "active" | "paused" | "inactive"
     }
     CompositeTypes: {
-      [_ in never]: never
+      claimed_coordinator_notification: {
+        id: number | null
+        claim_token: string | null
+        attempts: number | null
+        coordinator_id: string | null
+        coordinator_email: string | null
+        coordinator_name: string | null
+        mentor_id: string | null
+        mentor_name: string | null
+        previous_status: Database["public"]["Enums"]["mentor_status"] | null
+        new_status: Database["public"]["Enums"]["mentor_status"] | null
+        reason: string | null
+        changed_at: string | null
+        changed_by: string | null
+        job_run_id: string | null
+        created_at: string | null
+      }
+      coordinator_notifications_health: {
+        checked_at: string | null
+        pending_count: number | null
+        oldest_pending_created_at: string | null
+        oldest_pending_age: string | null
+        retrying_count: number | null
+        dead_count: number | null
+        last_expiry_job_run_id: string | null
+        last_expiry_job_status: string | null
+        last_expiry_job_started_at: string | null
+        last_expiry_job_finished_at: string | null
+        last_expiry_job_affected_count: number | null
+        last_expiry_job_skipped_count: number | null
+        last_expiry_job_error: string | null
+      }
+      failed_coordinator_notification: {
+        id: number | null
+        attempts: number | null
+        next_attempt_at: string | null
+        dead_at: string | null
+        last_error: string | null
+      }
     }
   }
 }

@@ -6,6 +6,7 @@
 //
 // Check constraints these schemas do not enforce (the database still does):
 //   public.coordinator_notifications.claim_lease_is_positive: CHECK (claim_lease > '00:00:00'::interval)
+//   public.coordinator_notifications.dead_is_not_dispatched: CHECK (dead_at IS NULL OR dispatched_at IS NULL)
 //   public.peer_mentor_status_history.records_a_change: CHECK (previous_status IS DISTINCT FROM new_status)
 import { z } from 'zod'
 import type { Database } from './database.js'
@@ -16,6 +17,48 @@ const charLength = (value: string): number => [...value].length
 export const chapterRoleSchema = z.enum(["peer_mentor", "coordinator"])
 
 export const mentorStatusSchema = z.enum(["active", "paused", "inactive"])
+
+export const claimedCoordinatorNotificationSchema = z.object({
+  id: z.int().nullable(),
+  claim_token: z.guid().nullable(),
+  attempts: z.int32().nullable(),
+  coordinator_id: z.guid().nullable(),
+  coordinator_email: z.string().nullable(),
+  coordinator_name: z.string().nullable(),
+  mentor_id: z.guid().nullable(),
+  mentor_name: z.string().nullable(),
+  previous_status: mentorStatusSchema.nullable(),
+  new_status: mentorStatusSchema.nullable(),
+  reason: z.string().nullable(),
+  changed_at: z.string().nullable(),
+  changed_by: z.guid().nullable(),
+  job_run_id: z.guid().nullable(),
+  created_at: z.string().nullable(),
+})
+
+export const coordinatorNotificationsHealthSchema = z.object({
+  checked_at: z.string().nullable(),
+  pending_count: z.int().nullable(),
+  oldest_pending_created_at: z.string().nullable(),
+  oldest_pending_age: z.string().nullable(),
+  retrying_count: z.int().nullable(),
+  dead_count: z.int().nullable(),
+  last_expiry_job_run_id: z.guid().nullable(),
+  last_expiry_job_status: z.string().nullable(),
+  last_expiry_job_started_at: z.string().nullable(),
+  last_expiry_job_finished_at: z.string().nullable(),
+  last_expiry_job_affected_count: z.int32().nullable(),
+  last_expiry_job_skipped_count: z.int32().nullable(),
+  last_expiry_job_error: z.string().nullable(),
+})
+
+export const failedCoordinatorNotificationSchema = z.object({
+  id: z.int().nullable(),
+  attempts: z.int32().nullable(),
+  next_attempt_at: z.string().nullable(),
+  dead_at: z.string().nullable(),
+  last_error: z.string().nullable(),
+})
 
 export const chapterMembershipsRowSchema = z.object({
   chapter_id: z.guid(),
@@ -63,9 +106,13 @@ export const coordinatorNotificationsRowSchema = z.object({
   claimed_at: z.string().nullable(),
   coordinator_id: z.guid(),
   created_at: z.string(),
+  dead_at: z.string().nullable(),
   dispatched_at: z.string().nullable(),
   history_id: z.int(),
   id: z.int(),
+  last_error: z.string().refine((v) => charLength(v) <= 2000, "must be at most 2000 characters (last_error_is_short)").nullable(),
+  last_failed_at: z.string().nullable(),
+  next_attempt_at: z.string().nullable(),
   read_at: z.string().nullable(),
 })
 
@@ -76,9 +123,13 @@ export const coordinatorNotificationsInsertSchema = z.strictObject({
   claimed_at: z.string().nullable().optional(),
   coordinator_id: z.guid(),
   created_at: z.string().optional(),
+  dead_at: z.string().nullable().optional(),
   dispatched_at: z.string().nullable().optional(),
   history_id: z.int(),
   id: z.never().optional(),
+  last_error: z.string().refine((v) => charLength(v) <= 2000, "must be at most 2000 characters (last_error_is_short)").nullable().optional(),
+  last_failed_at: z.string().nullable().optional(),
+  next_attempt_at: z.string().nullable().optional(),
   read_at: z.string().nullable().optional(),
 })
 
@@ -89,9 +140,13 @@ export const coordinatorNotificationsUpdateSchema = z.strictObject({
   claimed_at: z.string().nullable().optional(),
   coordinator_id: z.guid().optional(),
   created_at: z.string().optional(),
+  dead_at: z.string().nullable().optional(),
   dispatched_at: z.string().nullable().optional(),
   history_id: z.int().optional(),
   id: z.never().optional(),
+  last_error: z.string().refine((v) => charLength(v) <= 2000, "must be at most 2000 characters (last_error_is_short)").nullable().optional(),
+  last_failed_at: z.string().nullable().optional(),
+  next_attempt_at: z.string().nullable().optional(),
   read_at: z.string().nullable().optional(),
 })
 
@@ -245,7 +300,11 @@ export const Schemas = {
       chapter_role: chapterRoleSchema,
       mentor_status: mentorStatusSchema,
     },
-    CompositeTypes: {},
+    CompositeTypes: {
+      claimed_coordinator_notification: claimedCoordinatorNotificationSchema,
+      coordinator_notifications_health: coordinatorNotificationsHealthSchema,
+      failed_coordinator_notification: failedCoordinatorNotificationSchema,
+    },
   },
 } as const
 
@@ -256,6 +315,9 @@ type Expect<T extends true> = T
 export type SchemaTypeAssertions = [
   Expect<Equals<z.infer<typeof chapterRoleSchema>, Database["public"]["Enums"]["chapter_role"]>>,
   Expect<Equals<z.infer<typeof mentorStatusSchema>, Database["public"]["Enums"]["mentor_status"]>>,
+  Expect<Equals<z.infer<typeof claimedCoordinatorNotificationSchema>, Database["public"]["CompositeTypes"]["claimed_coordinator_notification"]>>,
+  Expect<Equals<z.infer<typeof coordinatorNotificationsHealthSchema>, Database["public"]["CompositeTypes"]["coordinator_notifications_health"]>>,
+  Expect<Equals<z.infer<typeof failedCoordinatorNotificationSchema>, Database["public"]["CompositeTypes"]["failed_coordinator_notification"]>>,
   Expect<Equals<z.infer<typeof chapterMembershipsRowSchema>, Database["public"]["Tables"]["chapter_memberships"]["Row"]>>,
   Expect<Equals<z.infer<typeof chapterMembershipsInsertSchema>, Database["public"]["Tables"]["chapter_memberships"]["Insert"]>>,
   Expect<Equals<z.infer<typeof chapterMembershipsUpdateSchema>, Database["public"]["Tables"]["chapter_memberships"]["Update"]>>,

@@ -89,8 +89,11 @@ export async function setReturningFunctionsReturnArrays(mentorId: string) {
   type _setof = Expect<Equals<NonNullable<typeof coordinators>, string[]>>;
   const { data: claimed } = await supabase.rpc('claim_coordinator_notifications', { p_limit: 10 });
   type Claimed = NonNullable<typeof claimed>[number];
-  type _table = Expect<Equals<Claimed['new_status'], MentorStatus>>;
-  type _tableId = Expect<Equals<Claimed['id'], number>>;
+  // A declared composite type (public.claimed_coordinator_notification): PostgreSQL records no NOT NULL on a
+  // composite's attributes, so every field is nullable here until the generator learns each one's nullability.
+  type _composite = Expect<Equals<Claimed['new_status'], MentorStatus | null>>;
+  type _compositeId = Expect<Equals<Claimed['id'], number | null>>;
+  type _compositeChangedBy = Expect<Equals<Claimed['changed_by'], string | null>>;
   const { data: completed } = await supabase.rpc('complete_coordinator_notifications', { p_ids: [1, 2], p_claim_token: mentorId });
   type _scalar = Expect<Equals<NonNullable<typeof completed>, number>>;
   // @ts-expect-error -- p_mentor_id is required
