@@ -18,6 +18,12 @@
 --   PM102  only a system caller may set active while the certification has expired
 --   PM103  a mentor's id cannot change
 --   PM201  peer_mentor_status_history is append-only
+--
+-- Live-safe: the history rows of existing mentors are written by 20261126100250, before this migration, where
+-- no lock blocks writers. Here writers of peer_mentors wait only from the triggers' SHARE ROW EXCLUSIVE lock
+-- (taken with the history's, in the app's order) to commit: a short second gap-filling pass and the grants.
+-- (Restructured in place on 2026-12-01, before any database outside this repository had applied it: see the
+-- README's changelog.)
 set lock_timeout = '3s';
 set statement_timeout = '10min';
 
@@ -221,6 +227,46 @@ $$;
 comment on function private.record_status_history_on_update() is
   'AFTER UPDATE statement trigger on peer_mentors: one history row per mentor whose status changed, in one INSERT ... SELECT over the transition tables.';
 
+-- ---------------------------------------------------------------------------------------------------------
+-- Mentors that existed before this migration start their chain in 20261126100250 (before the triggers, so
+-- writers never wait for it). What that leaves open is filled here in two passes, so that the chain invariant
+-- holds for every mentor (first row previous_status null, last row = its current status):
+--   first pass, below, before any lock that blocks writers: mentors added since 20261126100250 get their
+--     first row; mentors whose status changed meanwhile (no trigger wrote it) get one row from the last
+--     recorded status to the current one, at this migration's time;
+--   second pass, after the triggers exist and under their lock: the same for the few mentors written between
+--     the first pass and the lock (see there). From then on the triggers write every change.
+-- Set-based (hash joins over the whole table, a few seconds per million mentors, writers unaffected). The
+-- xmin recorded first (a session setting: this transaction and psql's autocommit mode alike) bounds what
+-- the second pass must look at.
+-- ---------------------------------------------------------------------------------------------------------
+select pg_catalog.set_config('pm_migration.history_gap_xmin', pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text, false);
+
+with last as (
+  select distinct on (h.mentor_id) h.mentor_id, h.new_status, h.changed_at
+    from public.peer_mentor_status_history h
+   order by h.mentor_id, h.changed_at desc, h.id desc
+)
+insert into public.peer_mentor_status_history (mentor_id, previous_status, new_status, changed_at, reason)
+select pm.id, last.new_status, pm.status,
+       case when last.new_status is null then coalesce(pm.status_changed_at, pm.created_at)
+            else greatest(pg_catalog.now(), last.changed_at + interval '1 microsecond') end,
+       pm.status_reason
+  from public.peer_mentors pm
+  left join last on last.mentor_id = pm.id
+ where last.new_status is distinct from pm.status;
+
+-- The triggers below take SHARE ROW EXCLUSIVE on peer_mentors, then on the history, until this migration
+-- commits: writers of peer_mentors wait from here to the end of the file (the second pass and the grants;
+-- well under a second). Both are taken here first, in the app's order (a mentor's row, then its history),
+-- so a concurrent write waits instead of deadlocking. A DO block, because the Supabase CLI sends a migration
+-- file as one pipelined transaction, where a top-level LOCK TABLE is refused (25P01).
+do $$
+begin
+  lock table public.peer_mentors, public.peer_mentor_status_history in share row exclusive mode;
+end
+$$;
+
 create trigger peer_mentors_status_rules_on_insert
   before insert on public.peer_mentors
   for each row execute function private.enforce_mentor_status_rules();
@@ -300,13 +346,38 @@ alter table public.peer_mentor_status_history enable always trigger peer_mentor_
 alter table public.peer_mentor_status_history enable always trigger peer_mentor_status_history_no_truncate;
 
 -- ---------------------------------------------------------------------------------------------------------
--- Mentors that existed before this migration start their chain here (previous_status null), so the chain
--- invariant holds for every mentor. The triggers above already run, so nothing slips between.
+-- The gap, second pass (under the lock taken above, so it must be short): mentors added or changed between
+-- the first pass's snapshot and the lock. Their row versions are the only ones written by a transaction that
+-- was still running or not yet started when that snapshot was taken, i.e. whose xmin is at or after the xmin
+-- recorded before the first pass (age() compares xids wraparound-safely; frozen rows are old and excluded).
+-- One sequential scan of peer_mentors picks them out (~0.1-0.3 s per million mentors), then the same insert
+-- as the first pass runs for just those ids, by index. A VACUUM FREEZE run during this migration could
+-- freeze such a row and hide it; the first pass covers everything committed before it started.
 -- ---------------------------------------------------------------------------------------------------------
-insert into public.peer_mentor_status_history (mentor_id, previous_status, new_status, changed_at, reason)
-select pm.id, null, pm.status, coalesce(pm.status_changed_at, pm.created_at), pm.status_reason
-  from public.peer_mentors pm
- where not exists (select 1 from public.peer_mentor_status_history h where h.mentor_id = pm.id);
+do $$
+declare
+  v_since integer := pg_catalog.age(pg_catalog.current_setting('pm_migration.history_gap_xmin')::xid8::xid);
+  v_ids uuid[];
+begin
+  select pg_catalog.array_agg(pm.id) into v_ids
+    from public.peer_mentors pm
+   where pg_catalog.age(pm.xmin) <= v_since;
+  insert into public.peer_mentor_status_history (mentor_id, previous_status, new_status, changed_at, reason)
+  select pm.id, last.new_status, pm.status,
+         case when last.new_status is null then coalesce(pm.status_changed_at, pm.created_at)
+              else greatest(pg_catalog.now(), last.changed_at + interval '1 microsecond') end,
+         pm.status_reason
+    from public.peer_mentors pm
+    left join lateral (
+           select h.new_status, h.changed_at
+             from public.peer_mentor_status_history h
+            where h.mentor_id = pm.id
+            order by h.changed_at desc, h.id desc
+            limit 1) last on true
+   where pm.id = any (v_ids)
+     and last.new_status is distinct from pm.status;
+end
+$$;
 
 revoke all on function
   private.is_system_caller(),

@@ -15,6 +15,11 @@
 --
 -- Policy helpers are `stable security definer` in schema private (not exposed over the Data API); they
 -- return the caller's reachable ids once per statement, so policies read `col in (select private.fn())`.
+--
+-- Locks: every `create policy` takes ACCESS EXCLUSIVE on its table until commit. They are all taken at once,
+-- just before the policies, in the order the app's writes take them (see there), so that the migration waits
+-- for a concurrent write instead of deadlocking with it. (Restructured in place on 2026-12-01, before any
+-- database outside this repository had applied it: see the README's changelog.)
 set lock_timeout = '3s';
 set statement_timeout = '10min';
 
@@ -117,6 +122,22 @@ grant select, insert, update, delete on table
   public.organizations, public.chapters, public.users, public.chapter_memberships, public.peer_mentors, public.job_runs
   to service_role;
 grant select on table public.peer_mentor_status_history to service_role;
+
+-- ---------------------------------------------------------------------------------------------------------
+-- Locks, in the app's order: a profile (users), then a mentor row (peer_mentors), whose triggers write the
+-- history (and, later, the outbox); the memberships, chapters and organisations are only read, by the policies
+-- and triggers of those writes, after the tables they guard. Taking them in policy order instead (organisations
+-- first, memberships before peer_mentors) deadlocked with the rehearsal's app-order drill on re-apply. Held
+-- until commit, i.e. for the policies and the comment below (milliseconds). A DO block, because the Supabase
+-- CLI sends a migration file as one pipelined transaction, where a top-level LOCK TABLE is refused (25P01).
+-- ---------------------------------------------------------------------------------------------------------
+do $$
+begin
+  lock table public.users, public.peer_mentors, public.peer_mentor_status_history,
+             public.chapter_memberships, public.chapters, public.organizations
+    in access exclusive mode;
+end
+$$;
 
 -- ---------------------------------------------------------------------------------------------------------
 -- Policies: one per operation and role, always `to <role>`, auth.uid() wrapped in a scalar subquery.

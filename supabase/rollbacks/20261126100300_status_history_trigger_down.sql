@@ -3,9 +3,10 @@
 -- private when nothing else lives in it.
 --
 -- From here on the database no longer writes history rows and no longer guards them: status changes made
--- before 20261126100200 is rolled back (or this migration re-applied) leave no trace. The history rows this
--- migration backfilled for existing mentors stay; they go with the table in
--- 20261126100200_status_history_down.sql, and re-applying this migration does not duplicate them.
+-- before 20261126100200 is rolled back (or this migration re-applied) leave no trace. The history rows written
+-- so far (20261126100250's chain starts, this migration's gap-filling rows, the triggers' rows) stay; they go
+-- with the table in 20261126100200_status_history_down.sql. Re-applying this migration does not duplicate
+-- them: its gap-filling passes add a row only for a mentor without a chain, or whose status changed meanwhile.
 -- Run newest first, in one transaction:
 --   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261126100300_status_history_trigger_down.sql
 set lock_timeout = '3s';

@@ -28,6 +28,13 @@ begin
 end
 $$;
 
+-- Dropping a policy takes ACCESS EXCLUSIVE on its table; take them all first, in the app's order (users, then
+-- peer_mentors and the history, then the tables their policies read), as the migration does, so a concurrent
+-- write waits (milliseconds) instead of deadlocking.
+lock table public.users, public.peer_mentors, public.peer_mentor_status_history,
+           public.chapter_memberships, public.chapters, public.organizations
+  in access exclusive mode;
+
 drop policy if exists organizations_select_member on public.organizations;
 drop policy if exists chapters_select_member on public.chapters;
 drop policy if exists users_select_self_or_coordinated on public.users;
