@@ -3,9 +3,9 @@
 //   1. a new cluster (initdb), the Supabase compatibility layer (as supabase_admin), every migration through
 //      the Supabase CLI (as postgres, which is not a superuser: the shape of a Supabase database);
 //   2. pgTAP the way `supabase test db` runs it (see runPgTap), as postgres;
-//   3. the TypeScript tests under tests/ with node's test runner (each test times out after 3 minutes). On a
-//      throwaway cluster each file gets its own copy of the migrated database (CREATE DATABASE ... TEMPLATE);
-//      on DATABASE_URL the files run one after another in that database, each on rows of its own;
+//   3. the TypeScript tests under tests/ with node's test runner (each test times out after 3 minutes), each
+//      file on a database of its own: a copy of the migrated database on a throwaway cluster, a scratch database
+//      built on DATABASE_URL's server otherwise (tests/support/database.ts);
 //   4. the project checks (type check, generated types up to date, SQL lint);
 //   5. the cluster is stopped and deleted (also on Ctrl-C). On DATABASE_URL nothing is left behind.
 import { readdirSync, statSync } from 'node:fs';
@@ -95,8 +95,6 @@ async function runNodeTests(target: Target, files: string[]): Promise<Tally> {
   if (files.length === 0) return { name: 'TypeScript', passed: 0, failed: 0 };
   const result = await run(process.execPath, [
     '--import', 'tsx', '--test', '--test-reporter=tap', `--test-timeout=${TEST_TIMEOUT_MS}`,
-    // On DATABASE_URL every file works in that one database: one file at a time.
-    ...(target.throwaway ? [] : ['--test-concurrency=1']),
     ...files,
   ], {
     cwd: ROOT,

@@ -7,10 +7,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
-import { applyMigrations, COMPAT_SQL, psqlFile, ROOT } from '../scripts/lib/database.ts';
+import { applyMigrations, psqlFile, ROOT } from '../scripts/lib/database.ts';
 import { run } from '../scripts/lib/run.ts';
 import { pgBin } from '../scripts/lib/system.ts';
-import { ADMIN_DATABASE_URL, createTestDatabase, NO_SCRATCH_DATABASE, urlForDatabase, type TestDatabase } from './support/database.ts';
+import { createPlatformDatabase, createTestDatabase, urlForDatabase, type TestDatabase } from './support/database.ts';
 
 const MIGRATIONS_DIR = path.join(ROOT, 'supabase', 'migrations');
 const ROLLBACKS_DIR = path.join(ROOT, 'supabase', 'rollbacks');
@@ -142,7 +142,6 @@ let db: TestDatabase;
 let reference: { name: string; url: string } | undefined;
 
 before(async () => {
-  if (NO_SCRATCH_DATABASE) return;
   db = await createTestDatabase('rollbacks');
 });
 
@@ -156,17 +155,15 @@ test('every migration after the baseline has a rollback script', () => {
   assert.deepEqual(missing.map((m) => path.relative(ROOT, m.rollback)), [], 'missing rollback scripts');
 });
 
-// The drill compares the rolled-back schema with a reference database built forward on the same server. That
-// is like with like only where both are made the same way: on a throwaway cluster. On DATABASE_URL it is
-// skipped (NO_SCRATCH_DATABASE says why): a Supabase database cannot be rolled back or copied, and a new
-// database there has none of the platform's schemas to compare with.
-test('rollbacks newest first keep baseline data and clients working, leave exactly the earlier schema, and re-apply to the same schema', { skip: NO_SCRATCH_DATABASE }, async () => {
+// The drill compares the rolled-back schema with a reference database built forward on the same server, and
+// both are made the same way (createPlatformDatabase: on DATABASE_URL's server, scratch databases with the
+// per-database layer), so it compares like with like there too. It never rolls back DATABASE_URL's database.
+test('rollbacks newest first keep baseline data and clients working, leave exactly the earlier schema, and re-apply to the same schema', async () => {
   const all = migrations();
 
   // The schema after each migration, built forward on a fresh database with psql (no data needed).
   reference = { name: `${db.name}_ref`, url: urlForDatabase(`${db.name}_ref`) };
-  await query(urlForDatabase('postgres'), `create database ${reference.name} template template0`);
-  await psqlFile(urlForDatabase(reference.name, ADMIN_DATABASE_URL), COMPAT_SQL);
+  await createPlatformDatabase(reference.name);
   const schemaAfter = new Map<string, string>();
   for (const m of all) {
     await psqlFile(reference.url, m.file);

@@ -12,8 +12,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { z } from 'zod';
-import { COMPAT_SQL, psqlFile, ROOT } from '../scripts/lib/database.ts';
-import { ADMIN_DATABASE_URL, createTestDatabase, NO_SCRATCH_DATABASE, urlForDatabase } from './support/database.ts';
+import { psqlFile, ROOT } from '../scripts/lib/database.ts';
+import { createPlatformDatabase, createTestDatabase, urlForDatabase } from './support/database.ts';
 
 // The server's connection as postgres (set by `npm test`; tests/support/database.ts explains the setup).
 const SERVER_URL = z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres URL (run through `npm test`)')
@@ -132,17 +132,15 @@ async function iterationsDuring(loop: AppLoop, fn: () => Promise<void>): Promise
   return loop.iterations() - start;
 }
 
-describe('rollback of 20261126100100_mentor_status_columns on a database at that step', { skip: NO_SCRATCH_DATABASE }, () => {
+describe('rollback of 20261126100100_mentor_status_columns on a database at that step', () => {
   const name = `t_rollback_${randomBytes(3).toString('hex')}`;
   const url = urlForDatabase(name);
   let admin: pg.Client;
 
   before(async () => {
     admin = await connect(SERVER_URL);
-    // An empty database on the same server: only the Supabase layer (applied by supabase_admin, as on the
-    // platform) and the first two migrations (as postgres).
-    await admin.query(`create database ${pg.escapeIdentifier(name)} template template0`);
-    await psqlFile(urlForDatabase(name, ADMIN_DATABASE_URL), COMPAT_SQL);
+    // A new database on the same server: only the Supabase layer and the first two migrations (as postgres).
+    await createPlatformDatabase(name);
     await psqlFile(url, ORGANISATION_MODEL);
     await psqlFile(url, STATUS_COLUMNS);
   });
@@ -236,7 +234,7 @@ describe('rollback of 20261126100100_mentor_status_columns on a database at that
   });
 });
 
-describe('rollback of 20261126100100_mentor_status_columns on a database with every migration', { skip: NO_SCRATCH_DATABASE }, () => {
+describe('rollback of 20261126100100_mentor_status_columns on a database with every migration', () => {
   test('refuses with 2BP01 (dependent_objects_still_exist), naming the blocker, and changes nothing', async () => {
     const db = await createTestDatabase('rollback_refuses');
     const client = await connect(db.url);

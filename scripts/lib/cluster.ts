@@ -178,10 +178,15 @@ let signalHandlersInstalled = false;
 function stopThrowawaysOnSignal(): void {
   if (signalHandlersInstalled) return;
   signalHandlersInstalled = true;
+  // npm passes Ctrl-C on and may follow with SIGTERM: every signal waits for the one cleanup, then exits.
+  let cleanup: Promise<unknown> | undefined;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
-      if (throwaways.size > 0) console.error(`\n${signal}: stopping and deleting ${throwaways.size} throwaway cluster(s)…`);
-      void Promise.allSettled([...throwaways].map((stop) => stop())).then(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+      if (!cleanup) {
+        if (throwaways.size > 0) console.error(`\n${signal}: stopping and deleting ${throwaways.size} throwaway cluster(s)…`);
+        cleanup = Promise.allSettled([...throwaways].map((stop) => stop()));
+      }
+      void cleanup.then(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     });
   }
 }
@@ -192,11 +197,16 @@ export async function startThrowawayCluster(settings: Record<string, string> = {
   const base = mkdtempSync(path.join(tmpdir(), 'peer-mentor-pg-'));
   const dataDir = path.join(base, 'data');
   let cluster: Cluster | undefined;
-  const stop = async () => {
-    throwaways.delete(stop);
-    if (cluster) await cluster.stop();
-    else await run(pgBin('pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop'], { ...asServerUser(), allowFailure: true });
-    rmSync(base, { recursive: true, force: true });
+  let stopping: Promise<void> | undefined;
+  // Idempotent: the normal exit path and a signal may both call it; they share one stop-and-delete.
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      if (cluster) await cluster.stop();
+      else await run(pgBin('pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop'], { ...asServerUser(), allowFailure: true });
+      rmSync(base, { recursive: true, force: true });
+      throwaways.delete(stop);
+    })();
+    return stopping;
   };
   throwaways.add(stop);
   try {

@@ -10,6 +10,8 @@ import { ensureSystemPackages, pgBin } from './system.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const COMPAT_SQL = path.join(ROOT, 'supabase', 'compat', 'supabase.sql');
+/** The per-database part of the layer, runnable by the database's owner (no superuser): for scratch databases. */
+export const PLATFORM_OBJECTS_SQL = path.join(ROOT, 'supabase', 'compat', 'platform_objects.sql');
 export const SEED_SQL = path.join(ROOT, 'supabase', 'seed.sql');
 const SUPABASE_CLI = path.join(ROOT, 'node_modules', '.bin', 'supabase');
 

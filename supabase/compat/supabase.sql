@@ -24,6 +24,8 @@
 --   * Supabase's default privileges: new tables/functions/sequences in public are granted to the API roles
 --     (the migrations revoke and grant explicitly, so they never depend on this).
 -- pgTAP is NOT installed here: the test runner creates it (and drops it again) the way `supabase test db` does.
+-- The per-database objects are in platform_objects.sql (included below), which the TypeScript tests also run on
+-- their own, as postgres, in scratch databases on an existing server (tests/support/database.ts).
 
 do $$
 begin
@@ -72,138 +74,29 @@ grant pg_read_all_data, pg_signal_backend to postgres;
 do $$
 begin
   execute format('alter database %I owner to postgres', current_database());
-  execute format('alter database %I set search_path = "$user", public, extensions', current_database());
 end
 $$;
 alter role postgres set search_path = "$user", public, extensions;
-set search_path = "$user", public, extensions;
 
--- extensions: the API roles and postgres, not PUBLIC.
-create schema if not exists extensions;
+-- The objects of this database (also used on their own by the tests' scratch databases).
+\ir platform_objects.sql
+
+-- Ownership as on Supabase: extensions belongs to postgres; auth to the platform, auth.users and the auth
+-- functions to supabase_auth_admin; postgres may use auth, read and write auth.users, not create in auth.
 alter schema extensions owner to postgres;
-revoke all on schema extensions from public;
-grant usage on schema extensions to postgres, anon, authenticated, service_role;
-create extension if not exists pgcrypto with schema extensions;
 grant all privileges on all tables in schema extensions to postgres with grant option;
 grant all privileges on all routines in schema extensions to postgres with grant option;
 grant all privileges on all sequences in schema extensions to postgres with grant option;
-
--- auth: the platform's schema. postgres may use it, not create in it.
-create schema if not exists auth authorization supabase_admin;
 alter schema auth owner to supabase_admin;
-revoke create on schema auth from postgres;
+revoke all on schema auth from postgres;
 grant usage on schema auth to postgres, anon, authenticated, service_role, supabase_auth_admin;
-
-create table if not exists auth.users (
-  instance_id uuid,
-  id uuid not null primary key,
-  aud varchar(255),
-  role varchar(255),
-  email varchar(255),
-  encrypted_password varchar(255),
-  email_confirmed_at timestamptz,
-  invited_at timestamptz,
-  confirmation_token varchar(255),
-  confirmation_sent_at timestamptz,
-  recovery_token varchar(255),
-  recovery_sent_at timestamptz,
-  email_change_token_new varchar(255),
-  email_change varchar(255),
-  email_change_sent_at timestamptz,
-  last_sign_in_at timestamptz,
-  raw_app_meta_data jsonb,
-  raw_user_meta_data jsonb,
-  is_super_admin boolean,
-  created_at timestamptz,
-  updated_at timestamptz,
-  phone text unique default null,
-  phone_confirmed_at timestamptz,
-  phone_change text default '',
-  phone_change_token varchar(255) default '',
-  phone_change_sent_at timestamptz,
-  confirmed_at timestamptz generated always as (least(email_confirmed_at, phone_confirmed_at)) stored,
-  email_change_token_current varchar(255) default '',
-  email_change_confirm_status smallint default 0 check (email_change_confirm_status >= 0 and email_change_confirm_status <= 2),
-  banned_until timestamptz,
-  reauthentication_token varchar(255) default '',
-  reauthentication_sent_at timestamptz,
-  is_sso_user boolean not null default false,
-  deleted_at timestamptz,
-  is_anonymous boolean not null default false
-);
--- supabase/auth 20221215195500_modify_users_email_unique_index: SSO accounts may share an email, others not.
-create unique index if not exists users_email_partial_key on auth.users (email) where (is_sso_user = false);
-create index if not exists users_instance_id_email_idx on auth.users (instance_id, lower(email));
-create index if not exists users_instance_id_idx on auth.users (instance_id);
-create index if not exists users_is_anonymous_idx on auth.users (is_anonymous);
-comment on table auth.users is 'Compatibility copy of Supabase Auth''s users table (dev/test only).';
-comment on index auth.users_email_partial_key is 'Auth: A partial unique index that applies only when is_sso_user is false';
 alter table auth.users owner to supabase_auth_admin;
 revoke all on auth.users from service_role, anon, authenticated;
 grant all on auth.users to postgres;
-
--- Supabase's bodies: the legacy per-claim settings first, then request.jwt.claims.
-create or replace function auth.uid() returns uuid
-language sql stable
-as $$
-  select
-  coalesce(
-    nullif(current_setting('request.jwt.claim.sub', true), ''),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
-  )::uuid
-$$;
-
-create or replace function auth.role() returns text
-language sql stable
-as $$
-  select
-  coalesce(
-    nullif(current_setting('request.jwt.claim.role', true), ''),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
-  )::text
-$$;
-
-create or replace function auth.email() returns text
-language sql stable
-as $$
-  select
-  coalesce(
-    nullif(current_setting('request.jwt.claim.email', true), ''),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'email')
-  )::text
-$$;
-
-create or replace function auth.jwt() returns jsonb
-language sql stable
-as $$
-  select
-    coalesce(
-        nullif(current_setting('request.jwt.claim', true), ''),
-        nullif(current_setting('request.jwt.claims', true), '')
-    )::jsonb
-$$;
-
 alter function auth.uid() owner to supabase_auth_admin;
 alter function auth.role() owner to supabase_auth_admin;
 alter function auth.email() owner to supabase_auth_admin;
 alter function auth.jwt() owner to supabase_auth_admin;
-grant execute on function auth.uid(), auth.role(), auth.email(), auth.jwt() to postgres, anon, authenticated, service_role;
-
--- Supabase's grants on public and its default privileges for objects postgres (and supabase_admin) create.
-grant usage on schema public to postgres, anon, authenticated, service_role;
-alter default privileges for role postgres in schema public grant all on tables to anon, authenticated, service_role;
-alter default privileges for role postgres in schema public grant all on functions to anon, authenticated, service_role;
-alter default privileges for role postgres in schema public grant all on sequences to anon, authenticated, service_role;
-
--- Realtime: the publication Supabase creates empty; tables join it (Dashboard, or a migration).
-do $$
-begin
-  if not exists (select 1 from pg_publication where pubname = 'supabase_realtime') then
-    create publication supabase_realtime;
-  end if;
-end
-$$;
-alter publication supabase_realtime owner to postgres;
 
 -- pg_cron, where the server preloads it and this is the database it schedules in (cron.database_name),
 -- with Supabase's grants to postgres (extensions.grant_pg_cron_access) minus writes on cron.job

@@ -1,13 +1,17 @@
-// For TypeScript tests: the database each test file works on.
+// For TypeScript tests: the database each test file works on, always one of its own, so files run in parallel,
+// commit freely, and never see (or change) rows that were already there.
 //
-// On a throwaway cluster (`npm test` without DATABASE_URL) each file gets its own copy of the migrated
-// database, made from the template that scripts/test.ts prepares, so files can run in parallel and commit
-// freely. On an existing database (`DATABASE_URL=… npm test`, e.g. a Supabase project) there is no copy: other
-// sessions are connected there, and CREATE DATABASE … TEMPLATE refuses a database anyone uses. The files then run
-// one at a time in that database itself, each working on rows of its own and deleting them afterwards.
+// On a throwaway cluster (`npm test` without DATABASE_URL) it is a copy of the migrated database, made from
+// the template that scripts/test.ts prepares. On an existing server (`DATABASE_URL=… npm test`, e.g. a
+// Supabase project) nothing is copied: other sessions are connected to its databases (always, on Supabase), and
+// CREATE DATABASE … TEMPLATE refuses a database anyone uses. Instead each file gets a scratch database on that
+// server (postgres may create databases on Supabase too), with the per-database part of the compatibility layer
+// (supabase/compat/platform_objects.sql, run as postgres: the roles are the server's own) and every migration
+// through the Supabase CLI; it is dropped afterwards. The pgTAP files are what runs in DATABASE_URL's database.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { z } from 'zod';
+import { applyMigrations, COMPAT_SQL, PLATFORM_OBJECTS_SQL, psqlFile } from '../../scripts/lib/database.ts';
 
 const env = z
   .object({
@@ -23,18 +27,36 @@ export const ON_THROWAWAY_CLUSTER = (env.TEST_TEMPLATE_DATABASE ?? '') !== '';
 /** The platform superuser (supabase_admin) on the same server, where we started it; undefined otherwise. */
 export const ADMIN_DATABASE_URL: string | undefined = env.TEST_ADMIN_DATABASE_URL || undefined;
 
-/** Why a test that needs a disposable database of its own (it rolls migrations back) does not run here. */
-export const NO_SCRATCH_DATABASE =
-  ON_THROWAWAY_CLUSTER && ADMIN_DATABASE_URL ? false :
-    'skipped on DATABASE_URL: this test rolls migrations back, so it needs a disposable database with the Supabase ' +
-    'compatibility layer, which only a throwaway cluster (npm test without DATABASE_URL) can make; ' +
-    'it never rolls back the database it is pointed at';
+/**
+ * An empty database named `name` on the server, with the Supabase layer but no migration: the full layer as
+ * supabase_admin on a cluster of ours; on an existing server its per-database part as postgres.
+ */
+export async function createPlatformDatabase(name: string): Promise<string> {
+  const server = new pg.Client({ connectionString: env.DATABASE_URL });
+  await server.connect();
+  try {
+    await server.query(`create database ${pg.escapeIdentifier(name)} template template0`);
+  } finally {
+    await server.end();
+  }
+  if (ADMIN_DATABASE_URL) await psqlFile(urlForDatabase(name, ADMIN_DATABASE_URL), COMPAT_SQL);
+  else await psqlFile(urlForDatabase(name), PLATFORM_OBJECTS_SQL);
+  return urlForDatabase(name);
+}
+
+async function dropDatabase(name: string): Promise<void> {
+  const c = new pg.Client({ connectionString: env.DATABASE_URL });
+  await c.connect();
+  try {
+    await c.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
+  } finally {
+    await c.end();
+  }
+}
 
 export interface TestDatabase {
   url: string;
   name: string;
-  /** True when this is a copy of our own (drop() deletes it); false on DATABASE_URL's database itself. */
-  isCopy: boolean;
   drop(): Promise<void>;
 }
 
@@ -45,11 +67,16 @@ export function urlForDatabase(name: string, base = env.DATABASE_URL): string {
 }
 
 export async function createTestDatabase(label: string): Promise<TestDatabase> {
-  if (!ON_THROWAWAY_CLUSTER) {
-    const name = new URL(env.DATABASE_URL).pathname.slice(1) || 'postgres';
-    return { name, url: env.DATABASE_URL, isCopy: false, drop: async () => {} };
-  }
   const name = `t_${label.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${randomBytes(3).toString('hex')}`;
+  if (!ON_THROWAWAY_CLUSTER) {
+    try {
+      await applyMigrations(await createPlatformDatabase(name));
+    } catch (err) {
+      await dropDatabase(name).catch(() => {});
+      throw err;
+    }
+    return { name, url: urlForDatabase(name), drop: () => dropDatabase(name) };
+  }
   const admin = new pg.Client({ connectionString: env.DATABASE_URL });
   await admin.connect();
   try {
@@ -59,20 +86,7 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   } finally {
     await admin.end();
   }
-  return {
-    name,
-    url: urlForDatabase(name),
-    isCopy: true,
-    drop: async () => {
-      const c = new pg.Client({ connectionString: env.DATABASE_URL });
-      await c.connect();
-      try {
-        await c.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
+  return { name, url: urlForDatabase(name), drop: () => dropDatabase(name) };
 }
 
 /** Runs fn inside a transaction as a signed-in user, the way PostgREST does. */
