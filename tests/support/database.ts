@@ -28,6 +28,14 @@ export const ON_THROWAWAY_CLUSTER = (env.TEST_TEMPLATE_DATABASE ?? '') !== '';
 export const ADMIN_DATABASE_URL: string | undefined = env.TEST_ADMIN_DATABASE_URL || undefined;
 
 /**
+ * Why a test that applies the full compatibility layer itself (as supabase_admin) cannot run here, or false.
+ * Such a test can run on any server instead with createPlatformDatabase().
+ */
+export const NO_SCRATCH_DATABASE: string | false = ADMIN_DATABASE_URL ? false :
+  'skipped on DATABASE_URL: this test applies supabase/compat/supabase.sql, which needs the superuser of a ' +
+  'throwaway cluster (createPlatformDatabase() in tests/support/database.ts works on any server)';
+
+/**
  * An empty database named `name` on the server, with the Supabase layer but no migration: the full layer as
  * supabase_admin on a cluster of ours; on an existing server its per-database part as postgres.
  */
