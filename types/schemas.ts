@@ -264,21 +264,21 @@ export const peerMentorsUpdateSchema = z.strictObject({
 export const usersRowSchema = z.object({
   created_at: z.string(),
   email: z.string().nullable(),
-  full_name: z.string().nullable(),
+  full_name: z.string().refine((v) => charLength(v) <= 200, "must be at most 200 characters (full_name_is_short)").nullable(),
   id: z.guid(),
 })
 
 export const usersInsertSchema = z.strictObject({
   created_at: z.string().optional(),
   email: z.string().nullable().optional(),
-  full_name: z.string().nullable().optional(),
+  full_name: z.string().refine((v) => charLength(v) <= 200, "must be at most 200 characters (full_name_is_short)").nullable().optional(),
   id: z.guid(),
 })
 
 export const usersUpdateSchema = z.strictObject({
   created_at: z.string().optional(),
   email: z.string().nullable().optional(),
-  full_name: z.string().nullable().optional(),
+  full_name: z.string().refine((v) => charLength(v) <= 200, "must be at most 200 characters (full_name_is_short)").nullable().optional(),
   id: z.guid().optional(),
 })
 
