@@ -1,9 +1,10 @@
 // npm run gen:types [-- --check]
 //
-// Writes types/database.ts (the `Database` type in the shape `supabase gen types typescript` writes) and
-// types/schemas.ts (zod schemas proven equal to it), introspecting the database at DATABASE_URL or, without
-// it, a throwaway cluster built from the migrations. With --check it writes nothing and fails, naming the
-// command to run, when the committed files differ from what the schema generates.
+// Writes types/database.ts (the pinned @supabase/postgres-meta typegen's output, the generator behind
+// `supabase gen types typescript`) and types/schemas.ts (zod schemas from the same generator's metadata, proven
+// equal to it), reading the database at DATABASE_URL or, without it, a throwaway cluster built from the
+// migrations. With --check it writes nothing and fails, naming the command to run, when the committed files
+// differ from what the schema generates.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';

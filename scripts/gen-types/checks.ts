@@ -5,7 +5,7 @@
 //   c >= N                (also >, <=, <)                                  numeric bounds
 //   c = ANY (ARRAY['a'::text, ...])   (what `c in ('a', ...)` becomes)     allowed values
 //   c <> ''::text                                                         not empty
-import type { CheckConstraint } from './introspect.ts';
+import type { CheckConstraint } from './metadata.ts';
 
 export type Rule =
   | { kind: 'chars'; op: '<=' | '<' | '>=' | '>'; n: number }

@@ -1,7 +1,7 @@
-// types/schemas.ts: zod (v4) schemas for each table's Row / Insert / Update, each view's Row, each enum and
-// composite type, built from the same catalog as types/database.ts and proven equal to it: the file ends with
-// compile-time assertions that `z.infer` of every schema is exactly the generated type, so `tsc` fails the
-// moment the two disagree.
+// types/schemas.ts: what upstream does not generate. zod (v4) schemas for each table's Row / Insert / Update,
+// each view's Row, each enum and composite type, and per-caller update schemas (callers.ts), all read from the
+// generator's own metadata (metadata.ts) and proven equal to types/database.ts: the file ends with compile-time
+// assertions that `z.infer` of every schema is exactly the generated type, so `tsc` fails the moment they drift.
 //
 // Validation is the database's own, no more:
 //   * uuid: `z.guid()`, any 8-4-4-4-12 hex string. PostgreSQL's uuid type accepts any 128-bit value, and
@@ -14,28 +14,60 @@
 //   * Insert / Update are strict (an unknown column is an error, as it is for PostgREST); Row is not, so a
 //     column added by a later migration does not break readers.
 import { parseChecks, type ColumnRule } from './checks.ts';
-import type { Column, Metadata, PgType, Relation } from './introspect.ts';
-import { str } from './layout.ts';
-import { compareStrings } from './sort.ts';
-import { Catalog, NUMBER_TYPES, STRING_TYPES } from './typescript.ts';
+import { CALLER_UPDATES, type CallerUpdate } from './callers.ts';
+import type { Column, Metadata, PgType } from './metadata.ts';
 
+const str = (s: string): string => JSON.stringify(s);
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const camel = (name: string): string =>
   name
     .replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''))
     .replace(/^[A-Z]/, (c) => c.toLowerCase())
     .replace(/^(?=\d)/, '_');
+const pascal = (name: string): string => camel(name).replace(/^[a-z]/, (c) => c.toUpperCase());
+
+/** The scalar types exactly as postgrest-typegen's pgTypeToTsType maps them. */
+export const STRING_TYPES = [
+  'bytea', 'bpchar', 'varchar', 'date', 'text', 'citext', 'time', 'timetz', 'timestamp', 'timestamptz', 'uuid', 'vector', 'interval',
+];
+export const NUMBER_TYPES = ['int2', 'int4', 'int8', 'float4', 'float8', 'numeric'];
 
 const dbPath = (...path: string[]): string => `Database${path.map((p) => `[${str(p)}]`).join('')}`;
 
-interface Declaration {
+interface Relation {
+  id: number;
+  schema: string;
   name: string;
-  code: string;
 }
 
-export function renderZodSchemas(meta: Metadata, options: { databaseModule?: string } = {}): string {
-  const { databaseModule = './database.js' } = options;
-  const cat = new Catalog(meta);
-  const declarations: Declaration[] = [];
+export function renderZodSchemas(meta: Metadata, options: { databaseModule?: string; callers?: CallerUpdate[] } = {}): string {
+  const { databaseModule = './database.js', callers = CALLER_UPDATES } = options;
+  const schemas = meta.schemas.map((s) => s.name).sort(compare);
+  const byName = <T extends { name: string }>(xs: T[]) => [...xs].sort((a, b) => compare(a.name, b.name));
+  const tables: Relation[] = [...meta.tables, ...meta.foreignTables];
+  const views: Relation[] = [...meta.views, ...meta.materializedViews];
+  const relations = [...tables, ...views];
+  const typesById = new Map(meta.types.map((t) => [t.id, t]));
+  const columnsOf = (id: number): Column[] => byName(meta.columns.filter((c) => c.table_id === id));
+
+  /** PostgREST computed fields (a function taking the relation's row), which upstream adds to Row; rows read
+   *  with `select *` do not carry them, so the Row schemas leave them out. Upstream's isComputedFieldOf. */
+  const computedFields = (r: Relation): string[] =>
+    meta.functions
+      .filter((f) => f.schema === r.schema)
+      .filter((f) => {
+        const inArgs = f.args.filter((a) => a.mode === 'in' || a.mode === 'inout' || a.mode === 'variadic');
+        if (inArgs.length !== 1) return false;
+        const argType = typesById.get(inArgs[0]!.type_id);
+        return argType?.type_relation_id ? argType.type_relation_id === r.id : f.argument_types === r.name;
+      })
+      .map((f) => f.name)
+      .sort(compare);
+  const rowType = (r: Relation, path: string): string => {
+    const computed = computedFields(r);
+    return computed.length === 0 ? path : `Omit<${path}, ${computed.map(str).join(' | ')}>`;
+  };
+  const declarations: string[] = [];
   const assertions: string[] = [];
   const registry: string[] = [];
   const unenforced: string[] = [];
@@ -44,21 +76,19 @@ export function renderZodSchemas(meta: Metadata, options: { databaseModule?: str
   let needsJson = false;
   let needsNonNullJson = false;
 
-  const declare = (name: string, owner: string, code: string): string => {
+  const declare = (name: string, owner: string, code: string, doc?: string): string => {
     const previous = used.get(name);
     if (previous) throw new Error(`zod schema name ${name} is used by both ${previous} and ${owner}; rename one of them`);
     used.set(name, owner);
-    declarations.push({ name, code });
+    declarations.push(`${doc ? `/** ${doc} */\n` : ''}export const ${name} = ${code}\n`);
     return name;
   };
   const schemaName = (schema: string, name: string, suffix: string): string =>
     `${schema === 'public' ? '' : `${camel(schema)}_`}${camel(name)}${suffix}Schema`;
-
-  const enumRef = (t: PgType) => schemaName(t.schema, t.name, '');
-  const compositeRef = (t: PgType) => schemaName(t.schema, t.name, '');
+  const typeRef = (t: PgType) => schemaName(t.schema, t.name, '');
   const relationRef = (r: Relation) => schemaName(r.schema, r.name, 'Row');
 
-  /** The zod expression for a PostgreSQL type by name, the same resolution as Catalog.tsType. */
+  /** The zod expression for a PostgreSQL type by name, resolved as pgTypeToTsType resolves it. */
   const zodType = (schema: string, pgType: string, typeSchema: string | undefined, typmod = -1): string => {
     if (pgType === 'bool') return 'z.boolean()';
     if (pgType === 'int2') return 'z.int().min(-32768).max(32767)';
@@ -69,7 +99,7 @@ export function renderZodSchemas(meta: Metadata, options: { databaseModule?: str
     if ((pgType === 'varchar' || pgType === 'bpchar') && typmod > 4) {
       needsCharLength = true;
       const n = typmod - 4;
-      return `z.string().refine((v) => charLength(v) <= ${n}, ${str(`must be at most ${n} characters (${pgType === "varchar" ? "varchar" : "char"}(${n}))`)})`;
+      return `z.string().refine((v) => charLength(v) <= ${n}, ${str(`must be at most ${n} characters (${pgType === 'varchar' ? 'varchar' : 'char'}(${n}))`)})`;
     }
     if (STRING_TYPES.includes(pgType)) return 'z.string()';
     if (pgType === 'json' || pgType === 'jsonb') {
@@ -81,14 +111,12 @@ export function renderZodSchemas(meta: Metadata, options: { databaseModule?: str
     if (pgType.startsWith('_')) return `z.array(${zodType(schema, pgType.slice(1), typeSchema)})`;
     const preferred = typeSchema ?? schema;
     const pick = (candidates: PgType[]) => candidates.find((t) => t.schema === preferred) ?? candidates[0];
-    const enumType = pick(cat.types.filter((t) => t.name === pgType && t.enums.length > 0));
-    if (enumType) {
-      return cat.schemas.includes(enumType.schema) ? enumRef(enumType) : `z.enum([${enumType.enums.map(str).join(', ')}])`;
-    }
-    const composite = pick(cat.types.filter((t) => t.name === pgType && t.attributes.length > 0));
-    if (composite) return cat.schemas.includes(composite.schema) ? `z.lazy(() => ${compositeRef(composite)})` : 'z.unknown()';
-    const relations = cat.relations.filter((r) => r.name === pgType);
-    const relation = relations.find((r) => r.schema === preferred) ?? relations[0];
+    const enumType = pick(meta.types.filter((t) => t.name === pgType && t.enums.length > 0));
+    if (enumType) return schemas.includes(enumType.schema) ? typeRef(enumType) : `z.enum([${enumType.enums.map(str).join(', ')}])`;
+    const composite = pick(meta.types.filter((t) => t.name === pgType && t.attributes.length > 0));
+    if (composite) return schemas.includes(composite.schema) ? `z.lazy(() => ${typeRef(composite)})` : 'z.unknown()';
+    const candidates = relations.filter((r) => r.name === pgType);
+    const relation = candidates.find((r) => r.schema === preferred) ?? candidates[0];
     return relation ? `z.lazy(() => ${relationRef(relation)})` : 'z.unknown()';
   };
 
@@ -117,56 +145,53 @@ export function renderZodSchemas(meta: Metadata, options: { databaseModule?: str
         return `.${method}(${r.rule.n}, ${str(`must be ${r.rule.op} ${r.rule.n}${why}`)})`;
       }
       case 'oneOf':
-        return `.refine((v) => [${r.rule.values.map(str).join(', ')}].includes(v), ${str(
-          `must be one of ${r.rule.values.join(', ')}${why}`,
-        )})`;
+        return `.refine((v) => [${r.rule.values.map(str).join(', ')}].includes(v), ${str(`must be one of ${r.rule.values.join(', ')}${why}`)})`;
       case 'notEmpty':
         return `.min(1, ${str(`must not be empty${why}`)})`;
     }
   };
 
-  const ruleFits = (c: Column, r: ColumnRule): boolean => {
-    const isString = STRING_TYPES.includes(c.format) && c.format !== 'bytea';
-    if (r.rule.kind === 'number') return NUMBER_TYPES.includes(c.format);
-    return isString;
-  };
+  const ruleFits = (c: Column, r: ColumnRule): boolean =>
+    r.rule.kind === 'number' ? NUMBER_TYPES.includes(c.format) : STRING_TYPES.includes(c.format) && c.format !== 'bytea';
 
-  const columnExpr = (schema: string, c: Column, rules: ColumnRule[], forceNullable = false): string => {
-    let base = zodType(schema, c.format, c.typeSchema, c.typmod);
+  const columnExpr = (schema: string, c: Column, rules: ColumnRule[]): string => {
+    let base = zodType(schema, c.format, c.type_schema, meta.extras.typmods.get(`${c.table_id}.${c.name}`) ?? -1);
     for (const r of rules) base += ruleCode(r);
-    return nullableZod(base, forceNullable || c.isNullable);
+    return nullableZod(base, c.is_nullable);
   };
 
-  const objectCode = (ctor: 'z.object' | 'z.strictObject', props: [string, string][]): string =>
+  const key = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : str(k));
+  const objectCode = (ctor: 'z.object' | 'z.strictObject', props: [string, string][], params = ''): string =>
     props.length === 0
-      ? `${ctor}({})`
-      : `${ctor}({\n${props.map(([k, v]) => `  ${/^[A-Za-z_$][\w$]*$/.test(k) ? k : str(k)}: ${v},`).join('\n')}\n})`;
+      ? `${ctor}({}${params})`
+      : `${ctor}({\n${props.map(([k, v]) => `  ${key(k)}: ${v},`).join('\n')}\n}${params})`;
 
-  for (const schema of cat.schemas) {
+  for (const schema of schemas) {
     const registryTables: string[] = [];
     const registryViews: string[] = [];
     const registryEnums: string[] = [];
     const registryComposites: string[] = [];
+    const registryCallers: string[] = [];
 
-    for (const e of cat.enums(schema)) {
-      const name = declare(enumRef(e), `enum ${schema}.${e.name}`, `z.enum([${e.enums.map(str).join(', ')}])`);
+    for (const e of byName(meta.types.filter((t) => t.schema === schema && t.enums.length > 0))) {
+      const name = declare(typeRef(e), `enum ${schema}.${e.name}`, `z.enum([${e.enums.map(str).join(', ')}])`);
       registryEnums.push(`      ${e.name}: ${name},`);
       assertions.push(`Expect<Equals<z.infer<typeof ${name}>, ${dbPath(schema, 'Enums', e.name)}>>`);
     }
 
-    for (const t of cat.compositeTypes(schema)) {
+    for (const t of byName(meta.types.filter((t) => t.schema === schema && t.attributes.length > 0))) {
       const props = t.attributes.map((a): [string, string] => {
-        const type = cat.typesById.get(a.typeId);
+        const type = typesById.get(a.type_id);
         return [a.name, type ? nullableZod(zodType(schema, type.name, type.schema), true) : 'z.unknown()'];
       });
-      const name = declare(compositeRef(t), `composite type ${schema}.${t.name}`, objectCode('z.object', props));
+      const name = declare(typeRef(t), `composite type ${schema}.${t.name}`, objectCode('z.object', props));
       registryComposites.push(`      ${t.name}: ${name},`);
       assertions.push(`Expect<Equals<z.infer<typeof ${name}>, ${dbPath(schema, 'CompositeTypes', t.name)}>>`);
     }
 
-    for (const table of cat.tables(schema)) {
-      const cols = cat.columns(table.id);
-      const tableChecks = meta.checks.filter((c) => c.tableId === table.id).sort((a, b) => compareStrings(a.name, b.name));
+    for (const table of byName(tables.filter((t) => t.schema === schema))) {
+      const cols = columnsOf(table.id);
+      const tableChecks = meta.extras.checks.filter((c) => c.tableId === table.id).sort((a, b) => compare(a.name, b.name));
       const parsed = parseChecks(tableChecks);
       const rulesFor = (c: Column, rowOnly: boolean) =>
         parsed.rules.filter((r) => r.column === c.name && ruleFits(c, r) && (!rowOnly || r.validated));
@@ -179,45 +204,78 @@ export function renderZodSchemas(meta: Metadata, options: { databaseModule?: str
       }
       for (const u of parsed.unenforced) unenforced.push(`//   ${schema}.${table.name}.${u.constraint}: ${u.definition}`);
 
+      const writesItself = (c: Column) => c.identity_generation === 'ALWAYS' || c.is_generated;
       const row = cols.map((c): [string, string] => [c.name, columnExpr(schema, c, rulesFor(c, true))]);
       const insert = cols.map((c): [string, string] => {
-        if (c.identityGeneration === 'ALWAYS' || c.isGenerated) return [c.name, 'z.never().optional()'];
+        if (writesItself(c)) return [c.name, 'z.never().optional()'];
         const expr = columnExpr(schema, c, rulesFor(c, false));
-        return [c.name, c.isNullable || c.isIdentity || c.defaultValue !== null ? `${expr}.optional()` : expr];
+        return [c.name, c.is_nullable || c.is_identity || c.default_value !== null ? `${expr}.optional()` : expr];
       });
-      const update = cols.map((c): [string, string] => {
-        if (c.identityGeneration === 'ALWAYS' || c.isGenerated) return [c.name, 'z.never().optional()'];
-        return [c.name, `${columnExpr(schema, c, rulesFor(c, false))}.optional()`];
-      });
+      const update = cols.map((c): [string, string] =>
+        writesItself(c) ? [c.name, 'z.never().optional()'] : [c.name, `${columnExpr(schema, c, rulesFor(c, false))}.optional()`],
+      );
       const rowName = declare(relationRef(table), `table ${schema}.${table.name}`, objectCode('z.object', row));
       const insertName = declare(schemaName(schema, table.name, 'Insert'), `table ${schema}.${table.name}`, objectCode('z.strictObject', insert));
       const updateName = declare(schemaName(schema, table.name, 'Update'), `table ${schema}.${table.name}`, objectCode('z.strictObject', update));
       registryTables.push(`      ${table.name}: { Row: ${rowName}, Insert: ${insertName}, Update: ${updateName} },`);
       const t = (part: string) => dbPath(schema, 'Tables', table.name, part);
-      const computed = cat.computedFields(table);
-      const rowType = computed.length === 0 ? t('Row') : `Omit<${t('Row')}, ${t('ComputedFields')}>`;
-      assertions.push(`Expect<Equals<z.infer<typeof ${rowName}>, ${rowType}>>`);
+      assertions.push(`Expect<Equals<z.infer<typeof ${rowName}>, ${rowType(table, t('Row'))}>>`);
       assertions.push(`Expect<Equals<z.infer<typeof ${insertName}>, ${t('Insert')}>>`);
       assertions.push(`Expect<Equals<z.infer<typeof ${updateName}>, ${t('Update')}>>`);
+
+      // Per-caller updates: the columns the role may UPDATE, narrowed by the rules in callers.ts.
+      for (const caller of callers.filter((c) => c.table === table.name && schema === 'public')) {
+        const granted = meta.extras.updatable.get(String(table.id))?.get(caller.role) ?? [];
+        for (const col of [...Object.keys(caller.required), ...Object.keys(caller.values)]) {
+          if (!granted.includes(col)) {
+            throw new Error(`callers.ts: ${caller.caller} rule names ${table.name}.${col}, which ${caller.role} may not UPDATE (grants: ${granted.join(', ') || 'none'})`);
+          }
+        }
+        const props = cols
+          .filter((c) => granted.includes(c.name))
+          .map((c): [string, string] => {
+            const narrowed = caller.values[c.name];
+            const required = caller.required[c.name];
+            if (!narrowed && !required) return [c.name, `${columnExpr(schema, c, rulesFor(c, false))}.optional()`];
+            // A narrowed or required column is an enum spelled out, so the inferred type narrows too and the
+            // messages name the rule: a missing value names why it is required, a wrong one what is allowed.
+            const enumType = meta.types.find((t) => t.name === c.format && t.schema === c.type_schema && t.enums.length > 0);
+            if (!enumType) throw new Error(`callers.ts: ${caller.caller} narrows ${table.name}.${c.name}, which is not an enum`);
+            const allowed = narrowed?.allowed ?? enumType.enums;
+            const wrong = `must be ${allowed.length > 2 ? `one of ${allowed.join(', ')}` : allowed.join(' or ')}${narrowed ? `: ${narrowed.rule}` : ''}`;
+            const missing = required ? `${c.name} is required: ${required}` : wrong;
+            const base = `z.enum([${allowed.map(str).join(', ')}], { error: (issue) => (issue.input === undefined ? ${str(missing)} : ${str(wrong)}) })`;
+            const expr = c.is_nullable ? `${base}.nullable()` : base;
+            return [c.name, required ? expr : `${expr}.optional()`];
+          });
+        const notUpdatable = `not updatable by a ${caller.caller} (the column grants of ${caller.role} on ${table.name}: ${granted.join(', ')})`;
+        const params = `, {\n  error: (issue) => (issue.code === 'unrecognized_keys' ? \`\${issue.keys.join(', ')}: ${notUpdatable}\` : undefined),\n}`;
+        const name = declare(
+          schemaName(schema, table.name, `${pascal(caller.caller)}Update`),
+          `caller ${caller.caller} of ${schema}.${table.name}`,
+          objectCode('z.strictObject', props, params),
+          caller.doc,
+        );
+        registryCallers.push(`      ${key(`${table.name}.${caller.caller}`)}: ${name},`);
+        assertions.push(`Expect<Extends<z.infer<typeof ${name}>, ${t('Update')}>>`);
+      }
     }
 
-    for (const view of cat.views(schema)) {
-      const row = cat.columns(view.id).map((c): [string, string] => [c.name, columnExpr(schema, c, [])]);
+    for (const view of byName(views.filter((v) => v.schema === schema))) {
+      const row = columnsOf(view.id).map((c): [string, string] => [c.name, columnExpr(schema, c, [])]);
       const rowName = declare(relationRef(view), `view ${schema}.${view.name}`, objectCode('z.object', row));
       registryViews.push(`      ${view.name}: { Row: ${rowName} },`);
-      const v = (part: string) => dbPath(schema, 'Views', view.name, part);
-      const computed = cat.computedFields(view);
-      const rowType = computed.length === 0 ? v('Row') : `Omit<${v('Row')}, ${v('ComputedFields')}>`;
-      assertions.push(`Expect<Equals<z.infer<typeof ${rowName}>, ${rowType}>>`);
+      assertions.push(`Expect<Equals<z.infer<typeof ${rowName}>, ${rowType(view, dbPath(schema, 'Views', view.name, 'Row'))}>>`);
     }
 
     const section = (name: string, lines: string[]) => (lines.length === 0 ? `    ${name}: {},` : `    ${name}: {\n${lines.join('\n')}\n    },`);
     registry.push(
-      `  ${/^[A-Za-z_$][\w$]*$/.test(schema) ? schema : str(schema)}: {\n${[
+      `  ${key(schema)}: {\n${[
         section('Tables', registryTables),
         section('Views', registryViews),
         section('Enums', registryEnums),
         section('CompositeTypes', registryComposites),
+        section('CallerUpdates', registryCallers),
       ].join('\n')}\n  },`,
     );
   }
@@ -259,22 +317,23 @@ export function renderZodSchemas(meta: Metadata, options: { databaseModule?: str
     '// `npm run gen:types`. See types/README.md.',
     '//',
     '// zod schemas for every table (Row / Insert / Update), view (Row), enum and composite type of the exposed',
-    '// schema, each proven equal to its type in ./database.ts by the assertions at the end of this file.',
-    ...(unenforced.length > 0
-      ? ['//', '// Check constraints these schemas do not enforce (the database still does):', ...unenforced]
-      : []),
+    '// schema, each proven equal to its type in ./database.ts by the assertions at the end of this file, and',
+    '// per-caller update schemas (the columns the caller\'s role may UPDATE, narrowed by the status rules).',
+    ...(unenforced.length > 0 ? ['//', '// Check constraints these schemas do not enforce (the database still does):', ...unenforced] : []),
     "import { z } from 'zod'",
-    `import type { ${typeImports} } from ${str(databaseModule).replace(/"/g, "'")}`,
+    `import type { ${typeImports} } from '${databaseModule}'`,
     '',
     ...helpers,
-    ...declarations.map((d) => `export const ${d.name} = ${d.code}\n`),
-    '/** Every schema, laid out like the `Database` type. */',
+    ...declarations,
+    '/** Every schema, laid out like the `Database` type (CallerUpdates: `<table>.<caller>`). */',
     `export const Schemas = {\n${registry.join('\n')}\n} as const`,
     '',
     'type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false',
+    'type Extends<A, B> = [A] extends [B] ? true : false',
     'type Expect<T extends true> = T',
     '',
-    '/** Compile-time proof that each schema infers exactly the generated type: `tsc` fails when they drift. */',
+    '/** Compile-time proof that each schema infers exactly the generated type (a caller\'s update: one the',
+    ' *  table\'s Update accepts): `tsc` fails when they drift. */',
     assertions.length === 0
       ? 'export type SchemaTypeAssertions = []'
       : `export type SchemaTypeAssertions = [\n${assertions.map((a) => `  ${a},`).join('\n')}\n]`,

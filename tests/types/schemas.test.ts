@@ -10,6 +10,8 @@ import {
   jobRunsInsertSchema,
   peerMentorsRowSchema,
   peerMentorStatusHistoryInsertSchema,
+  peerMentorsCoordinatorUpdateSchema,
+  peerMentorsMentorUpdateSchema,
   peerMentorsUpdateSchema,
   Schemas,
 } from '../../types/schemas.ts';
@@ -172,4 +174,50 @@ test('check constraints become validation: job status, non-negative counts, name
 
   assert.ok(jobRunsInsertSchema.safeParse({ job_name: 'nightly', status: 'running', affected_count: 0 }).success);
   assert.equal(await sqlstate(`insert into public.job_runs (job_name, status, affected_count) values ('nightly', 'running', 0)`), null);
+});
+
+/** As PostgREST runs a request carrying this user's JWT. */
+const asUser = (user: string, sql: string) => `
+  select set_config('role', 'authenticated', true),
+         set_config('request.jwt.claims', json_build_object('sub', ${id(user)}, 'role', 'authenticated')::text, true);
+  ${sql}`;
+
+test("per-caller update schemas refuse what the database refuses for the caller's column grants", async () => {
+  // The table's Update schema (the service role's) accepts certification_expires_at; for a mentor the database says 42501.
+  const payload = { status: 'paused', certification_expires_at: '2027-01-01T00:00:00Z' };
+  assert.equal(peerMentorsUpdateSchema.safeParse(payload).success, true);
+  assert.match(
+    failure(peerMentorsMentorUpdateSchema.safeParse(payload)),
+    /certification_expires_at: not updatable by a mentor \(the column grants of authenticated on peer_mentors: status, status_reason\)/,
+  );
+  assert.match(failure(peerMentorsCoordinatorUpdateSchema.safeParse(payload)), /certification_expires_at: not updatable by a coordinator/);
+  assert.equal(
+    await sqlstate(asUser('mentor:1', `update public.peer_mentors set status = 'paused', certification_expires_at = now() where user_id = ${id('mentor:1')}`)),
+    '42501',
+  );
+  assert.equal(
+    await sqlstate(asUser('coordinator', `update public.peer_mentors set status = 'paused', certification_expires_at = now() where id = ${id('pm:2')}`)),
+    '42501',
+  );
+});
+
+test("a mentor's update schema allows active and paused only, a coordinator's inactive too, as the rules do", async () => {
+  assert.match(failure(peerMentorsMentorUpdateSchema.safeParse({ status: 'inactive' })), /must be active or paused: .*\(PM101\)/);
+  assert.equal(
+    await sqlstate(asUser('mentor:1', `update public.peer_mentors set status = 'inactive' where user_id = ${id('mentor:1')}`)),
+    'PM101',
+  );
+  const coordinator = peerMentorsCoordinatorUpdateSchema.parse({ status: 'inactive', status_reason: 'Moved away' });
+  assert.deepEqual(coordinator, { status: 'inactive', status_reason: 'Moved away' });
+  assert.equal(
+    await sqlstate(asUser('coordinator', `update public.peer_mentors set status = ${pg.escapeLiteral(coordinator.status)}, status_reason = ${pg.escapeLiteral(coordinator.status_reason ?? '')} where id = ${id('pm:2')}`)),
+    null,
+  );
+  assert.deepEqual(peerMentorsMentorUpdateSchema.parse({ status: 'paused', status_reason: 'Exams' }), { status: 'paused', status_reason: 'Exams' });
+  assert.match(failure(peerMentorsMentorUpdateSchema.safeParse({ status: 'paused', status_reason: 'x'.repeat(501) })), /status_reason_is_short/);
+});
+
+test('a reason without a status is refused before it is sent, naming the rule', () => {
+  assert.match(failure(peerMentorsMentorUpdateSchema.safeParse({ status_reason: 'Exams' })), /status is required: .*\(PM104\)/);
+  assert.match(failure(peerMentorsCoordinatorUpdateSchema.safeParse({ status_reason: 'Exams' })), /status is required/);
 });
