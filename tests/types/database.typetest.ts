@@ -4,7 +4,7 @@
 import { createClient } from '@supabase/supabase-js';
 import { z } from 'zod';
 import { Constants, type Database, type Enums, type Tables, type TablesInsert, type TablesUpdate } from '../../types/database.ts';
-import { peerMentorsUpdateSchema, Schemas } from '../../types/schemas.ts';
+import { peerMentorsCoordinatorUpdateSchema, peerMentorsMentorUpdateSchema, peerMentorsUpdateSchema, Schemas } from '../../types/schemas.ts';
 
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
 type Expect<T extends true> = T;
@@ -115,4 +115,75 @@ export async function parsedPayloadsFitTheClient(payload: unknown, mentorId: str
   await supabase.from('peer_mentors').update(change).eq('id', mentorId);
   type _row = Expect<Equals<z.infer<typeof Schemas.public.Tables.peer_mentors.Row>, Tables<'peer_mentors'>>>;
   type _enum = Expect<Equals<z.infer<typeof Schemas.public.Enums.mentor_status>, MentorStatus>>;
+}
+
+// Per-caller update schemas: what a mentor or a coordinator may send, narrowed by the grants and rules.
+export async function perCallerSchemasFitTheClient(payload: unknown, userId: string, mentorId: string) {
+  const own = peerMentorsMentorUpdateSchema.parse(payload);
+  await supabase.from('peer_mentors').update(own).eq('user_id', userId);
+  type _mentorStatus = Expect<Equals<typeof own.status, 'active' | 'paused'>>;
+  type _mentorKeys = Expect<Equals<keyof typeof own, 'status' | 'status_reason'>>;
+  const coordinated = peerMentorsCoordinatorUpdateSchema.parse(payload);
+  await supabase.from('peer_mentors').update(coordinated).eq('id', mentorId);
+  type _coordinatorStatus = Expect<Equals<typeof coordinated.status, MentorStatus>>;
+  // @ts-expect-error -- a mentor's update never sets inactive
+  const inactive: z.infer<typeof peerMentorsMentorUpdateSchema> = { status: 'inactive' };
+  // @ts-expect-error -- certification_expires_at is not a mentor's to change (no column grant)
+  const expiry: z.infer<typeof peerMentorsMentorUpdateSchema> = { status: 'paused', certification_expires_at: null };
+  // @ts-expect-error -- a reason goes with a status
+  const reasonOnly: z.infer<typeof peerMentorsCoordinatorUpdateSchema> = { status_reason: 'Moved away' };
+  return [inactive, expiry, reasonOnly];
+}
+
+// The read model: views and time-travel functions are in the generated types.
+export async function theBoardIsTypedAndFilterable(chapterId: string) {
+  const { data, error } = await supabase
+    .from('coordinator_board')
+    .select('mentor_id, full_name, chapter_names, status, status_changed_at, changed_by_name, job_name, certification_days_left')
+    .contains('chapter_ids', [chapterId])
+    .eq('status', 'paused')
+    .order('certification_expires_at', { ascending: true });
+  if (error) throw error;
+  type Row = (typeof data)[number];
+  type _status = Expect<Equals<Row['status'], MentorStatus | null>>;
+  type _chapters = Expect<Equals<Row['chapter_names'], string[] | null>>;
+  type _days = Expect<Equals<Row['certification_days_left'], number | null>>;
+  // @ts-expect-error -- 'retired' is not a mentor_status
+  await supabase.from('coordinator_board').select('mentor_id').eq('status', 'retired');
+  // @ts-expect-error -- the board is read-only: a view with no Update
+  await supabase.from('coordinator_board').update({ status: 'paused' }).eq('mentor_id', chapterId);
+  // @ts-expect-error -- not a column of the board
+  await supabase.from('coordinator_board').select('nickname').single().throwOnError().then((r) => r.data.nickname);
+  return data;
+}
+
+export async function theCardAndTimelineAreTyped(mentorId: string) {
+  const { data: card } = await supabase.from('my_mentor_card').select('*').maybeSingle();
+  type _card = Expect<Equals<NonNullable<typeof card>['job_name'], string | null>>;
+  const { data: timeline } = await supabase
+    .from('mentor_status_timeline')
+    .select('new_status, reason, changed_at, changed_by_name, job_name')
+    .eq('mentor_id', mentorId)
+    .order('changed_at', { ascending: false })
+    .order('id', { ascending: false });
+  type _timeline = Expect<Equals<NonNullable<typeof timeline>[number]['changed_by_name'], string | null>>;
+  const { data: expiring } = await supabase.rpc('mentors_expiring_within', { p_days: 30 });
+  type _expiring = Expect<Equals<NonNullable<typeof expiring>[number]['certification_expires_at'], string | null>>;
+  // @ts-expect-error -- p_days is a number of days
+  await supabase.rpc('mentors_expiring_within', { p_days: '30' });
+  // @ts-expect-error -- p_days is required
+  await supabase.rpc('mentors_expiring_within', {});
+}
+
+export async function timeTravelIsTyped(mentorId: string, chapterId: string) {
+  const { data: then } = await supabase.rpc('mentor_status_at', { p_mentor_id: mentorId, p_at: '2026-03-01T12:00:00Z' });
+  type Then = Database['public']['CompositeTypes']['mentor_status_at_instant'];
+  type _fields = Expect<Equals<Then['status'], MentorStatus | null>>;
+  const { data: chapter } = await supabase.rpc('chapter_status_at', { p_chapter_id: chapterId, p_at: '2026-03-01T12:00:00Z' });
+  type _chapter = Expect<Equals<NonNullable<typeof chapter>, Then[]>>;
+  // @ts-expect-error -- p_at is required
+  await supabase.rpc('mentor_status_at', { p_mentor_id: mentorId });
+  // @ts-expect-error -- p_at is a timestamptz (a string)
+  await supabase.rpc('chapter_status_at', { p_chapter_id: chapterId, p_at: new Date() });
+  return then;
 }
