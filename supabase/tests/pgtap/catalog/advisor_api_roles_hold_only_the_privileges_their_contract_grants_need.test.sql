@@ -77,7 +77,19 @@ select set_eq(
       ('authenticated', 'execute', 'function private.coordinated_chapter_ids()'),
       ('authenticated', 'execute', 'function private.member_chapter_ids()'),
       ('authenticated', 'execute', 'function private.coordinated_user_ids()'),
-      ('authenticated', 'execute', 'function private.visible_mentor_ids()')$$,
+      ('authenticated', 'execute', 'function private.visible_mentor_ids()'),
+      -- The read model (issue 12): security_invoker views and invoker functions, RLS-bound, and the definer
+      -- helpers they call for names the caller may not read (each answers only for visible mentors).
+      ('authenticated', 'select', 'table public.mentor_status_timeline'),
+      ('authenticated', 'select', 'table public.mentor_cards'),
+      ('authenticated', 'select', 'table public.coordinator_board'),
+      ('authenticated', 'select', 'table public.my_mentor_card'),
+      ('authenticated', 'execute', 'function public.mentors_expiring_within(p_days integer)'),
+      ('authenticated', 'execute', 'function public.mentor_status_at(p_mentor_id uuid, p_at timestamp with time zone)'),
+      ('authenticated', 'execute', 'function public.chapter_status_at(p_chapter_id uuid, p_at timestamp with time zone)'),
+      ('authenticated', 'execute', 'function private.mentor_directory(p_mentor_id uuid)'),
+      ('authenticated', 'execute', 'function private.history_actor_name(p_history_id bigint)'),
+      ('authenticated', 'execute', 'function private.history_job_name(p_history_id bigint)')$$,
   'authenticated holds exactly the privileges its contract grants need');
 
 select * from finish();

@@ -28,10 +28,12 @@ select results_eq($$select status::text, reason from public.mentor_status_at(tes
   'after the last row: the current status and reason');
 
 -- Ties: two rows at the same changed_at (only a backfill could write them; the trigger keeps changed_at strictly
--- increasing per mentor). Written by the owner, as such a backfill would be; the higher id is in force.
+-- increasing per mentor). Written by the owner opting in, as such a backfill would; the higher id is in force.
+select set_config('app.history_backfill', 'on', true);
 insert into public.peer_mentor_status_history (mentor_id, previous_status, new_status, changed_at, reason)
 values (tests.rls_mentor('mentor-other'), 'active', 'paused', '2030-01-01T00:00:00Z', 'first of the tie'),
        (tests.rls_mentor('mentor-other'), 'paused', 'active', '2030-01-01T00:00:00Z', 'second of the tie');
+select set_config('app.history_backfill', '', true);
 select results_eq($$select status::text, reason from public.mentor_status_at(tests.rls_mentor('mentor-other'), '2030-01-01T00:00:00Z')$$,
   $$values ('active', 'second of the tie')$$, 'ties at one changed_at are broken by id: the higher id is in force');
 select results_eq($$select history_id from public.mentor_status_at(tests.rls_mentor('mentor-other'), '2030-01-01T00:00:00Z')$$,
