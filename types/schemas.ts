@@ -2,7 +2,8 @@
 // `npm run gen:types`. See types/README.md.
 //
 // zod schemas for every table (Row / Insert / Update), view (Row), enum and composite type of the exposed
-// schema, each proven equal to its type in ./database.ts by the assertions at the end of this file.
+// schema, each proven equal to its type in ./database.ts by the assertions at the end of this file, and
+// per-caller update schemas (the columns the caller's role may UPDATE, narrowed by the status rules).
 //
 // Check constraints these schemas do not enforce (the database still does):
 //   public.coordinator_notifications.claim_lease_is_positive: CHECK (claim_lease > '00:00:00'::interval)
@@ -58,6 +59,16 @@ export const failedCoordinatorNotificationSchema = z.object({
   next_attempt_at: z.string().nullable(),
   dead_at: z.string().nullable(),
   last_error: z.string().nullable(),
+})
+
+export const mentorStatusAtInstantSchema = z.object({
+  mentor_id: z.guid().nullable(),
+  status: mentorStatusSchema.nullable(),
+  reason: z.string().nullable(),
+  since: z.string().nullable(),
+  changed_by: z.guid().nullable(),
+  job_run_id: z.guid().nullable(),
+  history_id: z.int().nullable(),
 })
 
 export const chapterMembershipsRowSchema = z.object({
@@ -261,6 +272,22 @@ export const peerMentorsUpdateSchema = z.strictObject({
   user_id: z.guid().optional(),
 })
 
+/** A mentor's update of its own row: status active or paused, with an optional reason (use with .update(...).eq('user_id', uid)). */
+export const peerMentorsMentorUpdateSchema = z.strictObject({
+  status: z.enum(["active", "paused"], { error: (issue) => (issue.input === undefined ? "status is required: a reason changes only together with the status (PM104)" : "must be active or paused: a mentor moves itself only between active and paused (PM101)") }),
+  status_reason: z.string().refine((v) => charLength(v) <= 500, "must be at most 500 characters (status_reason_is_short)").nullable().optional(),
+}, {
+  error: (issue) => (issue.code === 'unrecognized_keys' ? `${issue.keys.join(', ')}: not updatable by a mentor (the column grants of authenticated on peer_mentors: status, status_reason)` : undefined),
+})
+
+/** A coordinator's update of a mentor it is responsible for: any status (inactive included), with an optional reason. */
+export const peerMentorsCoordinatorUpdateSchema = z.strictObject({
+  status: z.enum(["active", "paused", "inactive"], { error: (issue) => (issue.input === undefined ? "status is required: a reason changes only together with the status (PM104)" : "must be one of active, paused, inactive") }),
+  status_reason: z.string().refine((v) => charLength(v) <= 500, "must be at most 500 characters (status_reason_is_short)").nullable().optional(),
+}, {
+  error: (issue) => (issue.code === 'unrecognized_keys' ? `${issue.keys.join(', ')}: not updatable by a coordinator (the column grants of authenticated on peer_mentors: status, status_reason)` : undefined),
+})
+
 export const usersRowSchema = z.object({
   created_at: z.string(),
   email: z.string().nullable(),
@@ -282,7 +309,71 @@ export const usersUpdateSchema = z.strictObject({
   id: z.guid().optional(),
 })
 
-/** Every schema, laid out like the `Database` type. */
+export const coordinatorBoardRowSchema = z.object({
+  certification_days_left: z.int32().nullable(),
+  certification_expires_at: z.string().nullable(),
+  changed_by: z.guid().nullable(),
+  changed_by_name: z.string().nullable(),
+  chapter_ids: z.array(z.guid()).nullable(),
+  chapter_names: z.array(z.string()).nullable(),
+  full_name: z.string().nullable(),
+  job_name: z.string().nullable(),
+  job_run_id: z.guid().nullable(),
+  mentor_id: z.guid().nullable(),
+  status: mentorStatusSchema.nullable(),
+  status_changed_at: z.string().nullable(),
+  status_reason: z.string().nullable(),
+  user_id: z.guid().nullable(),
+})
+
+export const mentorCardsRowSchema = z.object({
+  certification_days_left: z.int32().nullable(),
+  certification_expires_at: z.string().nullable(),
+  changed_by: z.guid().nullable(),
+  changed_by_name: z.string().nullable(),
+  chapter_ids: z.array(z.guid()).nullable(),
+  chapter_names: z.array(z.string()).nullable(),
+  full_name: z.string().nullable(),
+  job_name: z.string().nullable(),
+  job_run_id: z.guid().nullable(),
+  mentor_id: z.guid().nullable(),
+  status: mentorStatusSchema.nullable(),
+  status_changed_at: z.string().nullable(),
+  status_reason: z.string().nullable(),
+  user_id: z.guid().nullable(),
+})
+
+export const mentorStatusTimelineRowSchema = z.object({
+  changed_at: z.string().nullable(),
+  changed_by: z.guid().nullable(),
+  changed_by_name: z.string().nullable(),
+  id: z.int().nullable(),
+  job_name: z.string().nullable(),
+  job_run_id: z.guid().nullable(),
+  mentor_id: z.guid().nullable(),
+  new_status: mentorStatusSchema.nullable(),
+  previous_status: mentorStatusSchema.nullable(),
+  reason: z.string().nullable(),
+})
+
+export const myMentorCardRowSchema = z.object({
+  certification_days_left: z.int32().nullable(),
+  certification_expires_at: z.string().nullable(),
+  changed_by: z.guid().nullable(),
+  changed_by_name: z.string().nullable(),
+  chapter_ids: z.array(z.guid()).nullable(),
+  chapter_names: z.array(z.string()).nullable(),
+  full_name: z.string().nullable(),
+  job_name: z.string().nullable(),
+  job_run_id: z.guid().nullable(),
+  mentor_id: z.guid().nullable(),
+  status: mentorStatusSchema.nullable(),
+  status_changed_at: z.string().nullable(),
+  status_reason: z.string().nullable(),
+  user_id: z.guid().nullable(),
+})
+
+/** Every schema, laid out like the `Database` type (CallerUpdates: `<table>.<caller>`). */
 export const Schemas = {
   public: {
     Tables: {
@@ -295,7 +386,12 @@ export const Schemas = {
       peer_mentors: { Row: peerMentorsRowSchema, Insert: peerMentorsInsertSchema, Update: peerMentorsUpdateSchema },
       users: { Row: usersRowSchema, Insert: usersInsertSchema, Update: usersUpdateSchema },
     },
-    Views: {},
+    Views: {
+      coordinator_board: { Row: coordinatorBoardRowSchema },
+      mentor_cards: { Row: mentorCardsRowSchema },
+      mentor_status_timeline: { Row: mentorStatusTimelineRowSchema },
+      my_mentor_card: { Row: myMentorCardRowSchema },
+    },
     Enums: {
       chapter_role: chapterRoleSchema,
       mentor_status: mentorStatusSchema,
@@ -304,20 +400,28 @@ export const Schemas = {
       claimed_coordinator_notification: claimedCoordinatorNotificationSchema,
       coordinator_notifications_health: coordinatorNotificationsHealthSchema,
       failed_coordinator_notification: failedCoordinatorNotificationSchema,
+      mentor_status_at_instant: mentorStatusAtInstantSchema,
+    },
+    CallerUpdates: {
+      "peer_mentors.mentor": peerMentorsMentorUpdateSchema,
+      "peer_mentors.coordinator": peerMentorsCoordinatorUpdateSchema,
     },
   },
 } as const
 
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false
+type Extends<A, B> = [A] extends [B] ? true : false
 type Expect<T extends true> = T
 
-/** Compile-time proof that each schema infers exactly the generated type: `tsc` fails when they drift. */
+/** Compile-time proof that each schema infers exactly the generated type (a caller's update: one the
+ *  table's Update accepts): `tsc` fails when they drift. */
 export type SchemaTypeAssertions = [
   Expect<Equals<z.infer<typeof chapterRoleSchema>, Database["public"]["Enums"]["chapter_role"]>>,
   Expect<Equals<z.infer<typeof mentorStatusSchema>, Database["public"]["Enums"]["mentor_status"]>>,
   Expect<Equals<z.infer<typeof claimedCoordinatorNotificationSchema>, Database["public"]["CompositeTypes"]["claimed_coordinator_notification"]>>,
   Expect<Equals<z.infer<typeof coordinatorNotificationsHealthSchema>, Database["public"]["CompositeTypes"]["coordinator_notifications_health"]>>,
   Expect<Equals<z.infer<typeof failedCoordinatorNotificationSchema>, Database["public"]["CompositeTypes"]["failed_coordinator_notification"]>>,
+  Expect<Equals<z.infer<typeof mentorStatusAtInstantSchema>, Database["public"]["CompositeTypes"]["mentor_status_at_instant"]>>,
   Expect<Equals<z.infer<typeof chapterMembershipsRowSchema>, Database["public"]["Tables"]["chapter_memberships"]["Row"]>>,
   Expect<Equals<z.infer<typeof chapterMembershipsInsertSchema>, Database["public"]["Tables"]["chapter_memberships"]["Insert"]>>,
   Expect<Equals<z.infer<typeof chapterMembershipsUpdateSchema>, Database["public"]["Tables"]["chapter_memberships"]["Update"]>>,
@@ -339,7 +443,13 @@ export type SchemaTypeAssertions = [
   Expect<Equals<z.infer<typeof peerMentorsRowSchema>, Database["public"]["Tables"]["peer_mentors"]["Row"]>>,
   Expect<Equals<z.infer<typeof peerMentorsInsertSchema>, Database["public"]["Tables"]["peer_mentors"]["Insert"]>>,
   Expect<Equals<z.infer<typeof peerMentorsUpdateSchema>, Database["public"]["Tables"]["peer_mentors"]["Update"]>>,
+  Expect<Extends<z.infer<typeof peerMentorsMentorUpdateSchema>, Database["public"]["Tables"]["peer_mentors"]["Update"]>>,
+  Expect<Extends<z.infer<typeof peerMentorsCoordinatorUpdateSchema>, Database["public"]["Tables"]["peer_mentors"]["Update"]>>,
   Expect<Equals<z.infer<typeof usersRowSchema>, Database["public"]["Tables"]["users"]["Row"]>>,
   Expect<Equals<z.infer<typeof usersInsertSchema>, Database["public"]["Tables"]["users"]["Insert"]>>,
   Expect<Equals<z.infer<typeof usersUpdateSchema>, Database["public"]["Tables"]["users"]["Update"]>>,
+  Expect<Equals<z.infer<typeof coordinatorBoardRowSchema>, Database["public"]["Views"]["coordinator_board"]["Row"]>>,
+  Expect<Equals<z.infer<typeof mentorCardsRowSchema>, Database["public"]["Views"]["mentor_cards"]["Row"]>>,
+  Expect<Equals<z.infer<typeof mentorStatusTimelineRowSchema>, Database["public"]["Views"]["mentor_status_timeline"]["Row"]>>,
+  Expect<Equals<z.infer<typeof myMentorCardRowSchema>, Database["public"]["Views"]["my_mentor_card"]["Row"]>>,
 ]

@@ -94,6 +94,9 @@ export async function setReturningFunctionsReturnArrays(mentorId: string) {
   type _composite = Expect<Equals<Claimed['new_status'], MentorStatus | null>>;
   type _compositeId = Expect<Equals<Claimed['id'], number | null>>;
   type _compositeChangedBy = Expect<Equals<Claimed['changed_by'], string | null>>;
+  // Issue 12: what the dispatcher really receives as null (a system change, a person's change, no reason).
+  type _compositeJobRun = Expect<Equals<Claimed['job_run_id'], string | null>>;
+  type _compositeReason = Expect<Equals<Claimed['reason'], string | null>>;
   const { data: completed } = await supabase.rpc('complete_coordinator_notifications', { p_ids: [1, 2], p_claim_token: mentorId });
   type _scalar = Expect<Equals<NonNullable<typeof completed>, number>>;
   // @ts-expect-error -- p_mentor_id is required
