@@ -3,8 +3,7 @@
 --   bench.uuid_of(kind, n)          deterministic ids, so pgbench scripts and the report can name rows
 --   bench.mentor_snapshot / marks   what `reset.sql` restores between repetitions
 --   bench.time_reads(...)           runs one query many times server-side and returns ms per execution
---   bench.record_status_history_row the row-level variant of the history trigger, for measurement (2);
---                                   its trigger is created DISABLED and swapped in by the benchmark
+--   grants                          the service role may read the responsibility relation (baselines)
 create schema bench;
 comment on schema bench is 'Benchmark scaffolding (npm run bench). Never part of the migrations.';
 
@@ -123,29 +122,15 @@ grant usage on schema bench to authenticated, service_role;
 grant execute on function bench.time_reads(text, text[], uuid[], uuid[], integer, boolean) to authenticated, service_role;
 
 -- ---------------------------------------------------------------------------------------------------------
--- Measurement (2): the row-level alternative to private.record_status_history_on_update. Same history row,
--- same columns, same attribution (auth.uid(), app.job_run_id validated), one INSERT per changed mentor.
+-- The service role's baselines read the same responsibility relation as RLS does (private.responsibilities
+-- and its two tables). The migrations grant it to nobody; in the benchmark's database only, the service role
+-- (BYPASSRLS) may read it, so "the equivalent explicit filter" is written against the same data.
 -- ---------------------------------------------------------------------------------------------------------
-create function bench.record_status_history_row() returns trigger
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
+do $$
 begin
-  insert into public.peer_mentor_status_history
-         (mentor_id, previous_status, new_status, changed_by, changed_at, reason, job_run_id)
-  values (new.id, old.status, new.status, auth.uid(), new.status_changed_at, new.status_reason,
-          private.job_run_id_for_history());
-  return null;
-end;
+  if pg_catalog.to_regclass('private.responsibilities') is not null then
+    grant usage on schema private to service_role;
+    grant select on private.responsibilities, private.mentor_scopes, private.coordinator_scopes to service_role;
+  end if;
+end
 $$;
-comment on function bench.record_status_history_row() is
-  'Row-level variant of the history trigger (AFTER UPDATE FOR EACH ROW WHEN status changed), for the row vs statement comparison.';
-
-create trigger bench_peer_mentors_history_on_update_row
-  after update on public.peer_mentors
-  for each row
-  when (old.status is distinct from new.status)
-  execute function bench.record_status_history_row();
-alter table public.peer_mentors disable trigger bench_peer_mentors_history_on_update_row;

@@ -17,16 +17,18 @@
 --     chain ends at the mentor's current status and the history holds bench.history rows (one fewer when
 --     bench.history - bench.mentors is odd). Mentors 1-10 have long histories (401 rows each, when the
 --     history is big enough): the timeline read of a long-tenured mentor; the rest share the remainder.
--- Everything is written by the owner with user triggers disabled, so the audit trail is what we write here.
+-- Mentors and history are written by the owner with the user triggers of peer_mentors and the history
+-- disabled, so the audit trail is what we write here; memberships come last with their triggers on.
 
--- Record the triggers as shipped (bench_peer_mentors_history_on_update_row, from schema.sql, disabled), so that
--- bench.restore_triggers() can put back exactly these states, ENABLE ALWAYS included.
+-- Record the triggers as shipped, so that bench.restore_triggers() can put back exactly these states, ENABLE
+-- ALWAYS included.
 insert into bench.trigger_states (relid, tgname, tgenabled)
 select t.tgrelid::regclass, t.tgname, t.tgenabled
   from pg_catalog.pg_trigger t
  where not t.tgisinternal
    and t.tgrelid in ('public.peer_mentors'::regclass, 'public.peer_mentor_status_history'::regclass,
-                     'public.coordinator_notifications'::regclass);
+                     'public.coordinator_notifications'::regclass, 'public.chapter_memberships'::regclass,
+                     'public.chapters'::regclass);
 
 alter table public.peer_mentors disable trigger user;
 alter table public.peer_mentor_status_history disable trigger user;
@@ -62,32 +64,6 @@ select u.id, 'authenticated', 'authenticated', u.email, p.seeded_at - interval '
 
 insert into public.users (id, full_name, email, created_at)
 select a.id, split_part(a.email, '@', 1), a.email, a.created_at from auth.users a where a.email like '%@bench.invalid';
-
--- Coordinator memberships.
-insert into public.chapter_memberships (chapter_id, user_id, role, is_active)
-select bench.uuid_of('chapter', c), bench.uuid_of('coordinator', k), 'coordinator', active
-  from seed_params p
-  cross join generate_series(1, p.chapters) c
-  cross join lateral (
-    values (c, true),
-           (case when c % 2 = 0 then c % p.chapters + 1 end, true),
-           (case when c % 10 = 0 then (c + 1) % p.chapters + 1 end, false)
-  ) v(k, active)
- where k is not null
-on conflict do nothing;
-
--- Mentor memberships (peer_mentor role), one to three chapters each.
-insert into public.chapter_memberships (chapter_id, user_id, role, is_active)
-select bench.uuid_of('chapter', c), bench.uuid_of('mentor-user', n), 'peer_mentor', active
-  from seed_params p
-  cross join generate_series(1, p.mentors) n
-  cross join lateral (
-    values ((n - 1) % p.chapters + 1, true),
-           (case when n % 3 <> 0 then (n * 7 + 3) % p.chapters + 1 end, n % 17 <> 0),
-           (case when n % 5 = 0 then (n * 13 + 5) % p.chapters + 1 end, true)
-  ) v(c, active)
- where c is not null
-on conflict do nothing;
 
 -- Mentors: flip pairs per mentor so that the history totals bench.history rows; changes are `step` apart.
 create temporary table seed_mentors on commit drop as
@@ -126,6 +102,34 @@ select m.id,
   from seed_mentors m
   cross join lateral generate_series(0, 2 * m.pairs) j
  order by m.n, j;
+
+-- Memberships last, with their triggers on: one bulk INSERT per role, so the responsibility relation is
+-- computed by its own (set-based) maintenance, for mentors that already exist.
+-- Coordinator memberships.
+insert into public.chapter_memberships (chapter_id, user_id, role, is_active)
+select bench.uuid_of('chapter', c), bench.uuid_of('coordinator', k), 'coordinator', active
+  from seed_params p
+  cross join generate_series(1, p.chapters) c
+  cross join lateral (
+    values (c, true),
+           (case when c % 2 = 0 then c % p.chapters + 1 end, true),
+           (case when c % 10 = 0 then (c + 1) % p.chapters + 1 end, false)
+  ) v(k, active)
+ where k is not null
+on conflict do nothing;
+
+-- Mentor memberships (peer_mentor role), one to three chapters each.
+insert into public.chapter_memberships (chapter_id, user_id, role, is_active)
+select bench.uuid_of('chapter', c), bench.uuid_of('mentor-user', n), 'peer_mentor', active
+  from seed_params p
+  cross join generate_series(1, p.mentors) n
+  cross join lateral (
+    values ((n - 1) % p.chapters + 1, true),
+           (case when n % 3 <> 0 then (n * 7 + 3) % p.chapters + 1 end, n % 17 <> 0),
+           (case when n % 5 = 0 then (n * 13 + 5) % p.chapters + 1 end, true)
+  ) v(c, active)
+ where c is not null
+on conflict do nothing;
 
 call bench.restore_triggers();
 
