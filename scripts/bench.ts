@@ -27,12 +27,30 @@ async function main(): Promise<void> {
   const created: BenchDatabase[] = [];
   const all: Measured = { rows: [], details: {} };
   const seeds: Record<string, unknown> = {};
+  let env: Record<string, unknown> = {};
+  const report = (complete: boolean) => {
+    const finishedAt = new Date();
+    return writeResults({
+      complete,
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationSeconds: round((finishedAt.getTime() - startedAt.getTime()) / 1000, 1),
+      environment: env,
+      config: cfg,
+      seed: seeds,
+      results: all.rows,
+      details: all.details,
+    });
+  };
+  // Every module's rows are written as soon as it is done (complete: false), so a failure late in a long run
+  // still leaves what was measured.
   const add = (m: Measured) => {
     all.rows.push(...m.rows);
     Object.assign(all.details, m.details);
+    report(false);
   };
   try {
-    const env = await environment(target.url, target.throwaway);
+    env = await environment(target.url, target.throwaway);
     if (['job', 'pgbench', 'rls', 'timetravel'].some((p) => wants(cfg, p as never))) {
       log('current shape: creating and migrating its database');
       const db = await createDatabase(target.url, `peer_mentor_bench_${process.pid}`, target.adminUrl);
@@ -59,17 +77,7 @@ async function main(): Promise<void> {
     printReport(all);
     console.log(`\nEnvironment: ${String(env.version).split(',')[0]}, ${env.cpus} CPUs (shared), fsync=${env.fsync}, ` +
       `synchronous_commit=${env.synchronous_commit}, full_page_writes=${env.full_page_writes}, jit off for the benchmark databases`);
-    const finishedAt = new Date();
-    const file = writeResults({
-      startedAt: startedAt.toISOString(),
-      finishedAt: finishedAt.toISOString(),
-      durationSeconds: round((finishedAt.getTime() - startedAt.getTime()) / 1000, 1),
-      environment: env,
-      config: cfg,
-      seed: seeds,
-      results: all.rows,
-      details: all.details,
-    });
+    const file = report(true);
     console.log(`Wrote ${file}`);
   } finally {
     if (!target.throwaway) {
