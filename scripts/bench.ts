@@ -50,11 +50,11 @@ async function main(): Promise<void> {
     report(false);
   };
   try {
-    env = await environment(target.url, target.throwaway);
     if (['job', 'pgbench', 'rls', 'timetravel'].some((p) => wants(cfg, p as never))) {
       log('current shape: creating and migrating its database');
       const db = await createDatabase(target.url, `peer_mentor_bench_${process.pid}`, target.adminUrl);
       created.push(db);
+      env = await environment(db.url, target.throwaway);
       log(`seeding ${cfg.BENCH_MENTORS} mentors, ${cfg.BENCH_CHAPTERS} chapters, ${cfg.BENCH_HISTORY} history rows`);
       seeds.current = await seed(db, 'current', cfg);
       log(`seeded: ${JSON.stringify(seeds.current)}`);
@@ -68,6 +68,7 @@ async function main(): Promise<void> {
       log('large organisation: creating and migrating its database');
       const db = await createDatabase(target.url, `peer_mentor_bench_${process.pid}_org`, target.adminUrl);
       created.push(db);
+      if (!env.version) env = await environment(db.url, target.throwaway);
       log(`seeding one organisation, ${cfg.BENCH_ORG_CHAPTERS} chapters (a coordinator in every ${cfg.BENCH_ORG_COORDINATOR_EVERY}th), ${cfg.BENCH_ORG_MENTORS} mentors`);
       seeds.largeOrganisation = await seed(db, 'large organisation', cfg);
       log(`seeded: ${JSON.stringify(seeds.largeOrganisation)}`);
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
     if (!target.throwaway) {
       for (const db of created) {
         if (cfg.BENCH_KEEP === '1') log(`kept database ${db.name}: ${db.url}`);
-        else await dropDatabase(target.url, db.name);
+        else await dropDatabase(db, target.url);
       }
     }
     await target.release();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { run } from '../lib/run.ts';
 import { pgBin } from '../lib/system.ts';
 import type { Config } from './config.ts';
-import { DISABLE_USER_TRIGGERS, resetState } from './setup.ts';
+import { checkpoint, DISABLE_USER_TRIGGERS, resetState } from './setup.ts';
 import { BENCH_DIR, compare, log, q, rotate, side, withClient, type Measured } from './util.ts';
 
 interface PgbenchRun {
@@ -50,7 +50,7 @@ export async function benchSingleRow(url: string, cfg: Config): Promise<Measured
     for (let rep = 0; rep < cfg.BENCH_REPEATS; rep++) {
       for (const v of rotate(VARIANTS, rep)) {
         await q(c, 'vacuum public.peer_mentors, public.peer_mentor_status_history, public.coordinator_notifications');
-        await q(c, 'checkpoint');
+        await checkpoint(c);
         if (v.disable) for (const ddl of DISABLE_USER_TRIGGERS) await q(c, ddl);
         try {
           const r = await pgbench(url, cfg, v.script);
