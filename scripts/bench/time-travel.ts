@@ -1,20 +1,16 @@
 // Time travel (issue 12): public.mentor_status_at(mentor, instant) and its chapter-wide form, read by a
 // coordinator under RLS at the current shape's 1M history rows, planned each time and prepared: under 1 ms
-// for one mentor. Measured only where the functions exist (they come with issue 12's surface).
+// for one mentor. The service role calling the same functions (no RLS) is shown beside it, for information.
+// Measured only where the functions exist (issue 12's surface).
 import pg from 'pg';
 import type { Config } from './config.ts';
 import { explainAs, timeReads, type Pair } from './rls.ts';
 import { absolute, log, median, q, side, withClient, type Measured, type Row } from './util.ts';
 
-/** The chapter-wide form: a function in public named like chapter_*status_at taking (uuid, timestamptz). */
+/** The chapter-wide form, public.chapter_status_at(chapter, instant), where it exists. */
 async function chapterForm(c: pg.ClientBase): Promise<string | null> {
-  const { rows } = await q<{ name: string }>(c, `
-    select p.proname as name
-      from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
-     where n.nspname = 'public' and p.proname like 'chapter%status%at%'
-       and p.proargtypes::regtype[]::text[] = array['uuid', 'timestamp with time zone']
-     order by p.proname limit 1`);
-  return rows[0]?.name ?? null;
+  const { rows } = await q<{ ok: boolean }>(c, `select to_regprocedure('public.chapter_status_at(uuid, timestamptz)') is not null as ok`);
+  return rows[0]!.ok ? 'chapter_status_at' : null;
 }
 
 export async function benchTimeTravel(url: string, cfg: Config): Promise<Measured> {
@@ -36,18 +32,25 @@ export async function benchTimeTravel(url: string, cfg: Config): Promise<Measure
     const at = `(now() - interval '3 years' + interval '9 days 7 hours')`;
     const oneSql = `select * from public.mentor_status_at($1::uuid, ${at})`;
     const blocks = cfg.BENCH_REPEATS * 3;
-    const samples: Record<string, number[]> = { planned: [], prepared: [], chapterPlanned: [], chapterPrepared: [] };
+    const samples: Record<string, number[]> = {
+      planned: [], prepared: [], chapterPlanned: [], chapterPrepared: [],
+      servicePlanned: [], servicePrepared: [], serviceChapterPlanned: [], serviceChapterPrepared: [],
+    };
+    const svc = (k: string) => `service${k[0]!.toUpperCase()}${k.slice(1)}`;
     const check = (await asCoordinator(c, pairs[0]!.coordinator, oneSql, [pairs[0]!.mentor]));
     if (check === 0) throw new Error(`time travel: mentor_status_at returned no row for a mentor the coordinator is responsible for`);
     for (let b = 0; b < blocks; b++) {
       for (const prepared of b % 2 === 0 ? [false, true] : [true, false]) {
-        samples[prepared ? 'prepared' : 'planned']!.push(await timeReads(c, 'authenticated', oneSql, pairs, 300, prepared));
+        const k = prepared ? 'prepared' : 'planned';
+        samples[k]!.push(await timeReads(c, 'authenticated', oneSql, pairs, 300, prepared));
+        samples[svc(k)]!.push(await timeReads(c, 'service_role', oneSql, pairs, 300, prepared));
       }
     }
     const rows: Row[] = [
       absolute('current', 'time_travel_one_mentor', '(12) mentor_status_at, one mentor, under RLS, planned each time',
-        side('authenticated, RLS', 'ms', samples.planned!), { op: '<=', value: 1 }),
-      absolute('current', 'time_travel_one_mentor_prepared', '(12) the same, prepared', side('authenticated, RLS', 'ms', samples.prepared!), { op: '<=', value: 1 }),
+        side('authenticated, RLS', 'ms', samples.planned!), { op: '<=', value: 1 }, undefined, side('service role, no RLS', 'ms', samples.servicePlanned!)),
+      absolute('current', 'time_travel_one_mentor_prepared', '(12) the same, prepared', side('authenticated, RLS', 'ms', samples.prepared!),
+        { op: '<=', value: 1 }, undefined, side('service role, no RLS', 'ms', samples.servicePrepared!)),
     ];
     let chapterPlan: unknown = null;
     if (chapterFn) {
@@ -56,13 +59,16 @@ export async function benchTimeTravel(url: string, cfg: Config): Promise<Measure
       const chapterSql = `select * from public.${chapterFn}($1::uuid, ${at})`;
       for (let b = 0; b < blocks; b++) {
         for (const prepared of b % 2 === 0 ? [false, true] : [true, false]) {
-          samples[prepared ? 'chapterPrepared' : 'chapterPlanned']!.push(await timeReads(c, 'authenticated', chapterSql, chapterPairs, 30, prepared));
+          const k = prepared ? 'chapterPrepared' : 'chapterPlanned';
+          samples[k]!.push(await timeReads(c, 'authenticated', chapterSql, chapterPairs, 30, prepared));
+          samples[svc(k)]!.push(await timeReads(c, 'service_role', chapterSql, chapterPairs, 30, prepared));
         }
       }
       rows.push(
         absolute('current', 'time_travel_chapter', `(12) ${chapterFn}, a chapter of ~${Math.round(cfg.BENCH_MENTORS * 1.88 / cfg.BENCH_CHAPTERS)} mentors, planned each time`,
-          side('authenticated, RLS', 'ms', samples.chapterPlanned!), null),
-        absolute('current', 'time_travel_chapter_prepared', '(12) the same, prepared', side('authenticated, RLS', 'ms', samples.chapterPrepared!), null),
+          side('authenticated, RLS', 'ms', samples.chapterPlanned!), null, undefined, side('service role, no RLS', 'ms', samples.serviceChapterPlanned!)),
+        absolute('current', 'time_travel_chapter_prepared', '(12) the same, prepared', side('authenticated, RLS', 'ms', samples.chapterPrepared!),
+          null, undefined, side('service role, no RLS', 'ms', samples.serviceChapterPrepared!)),
       );
       chapterPlan = await explainAs(c, chapterSql, [pairs[0]!.chapter], pairs[0]!.coordinator);
     }

@@ -114,11 +114,12 @@ export function compare(
   return { key, shape, title, ours, baseline, ratio, ratioMeaning, target, pass, ...(note ? { note } : {}) };
 }
 
-/** A row with an absolute target (e.g. <= 50 ms) and no baseline. */
-export function absolute(shape: Row['shape'], key: string, title: string, ours: Side, target: Target | null, note?: string): Row {
+/** A row with an absolute target (e.g. <= 50 ms); a baseline, when given, is shown with its ratio for information. */
+export function absolute(shape: Row['shape'], key: string, title: string, ours: Side, target: Target | null, note?: string, baseline?: Side): Row {
   const pass = target === null ? null : target.op === '<=' ? ours.median <= target.value : ours.median >= target.value;
   return {
-    key, shape, title, ours, baseline: null, ratio: null, ratioMeaning: `median ${ours.unit}`,
+    key, shape, title, ours, baseline: baseline ?? null, ratio: baseline ? round(ours.median / baseline.median) : null,
+    ratioMeaning: baseline ? `median ${ours.unit}; ratio ours / ${baseline.label}, for information` : `median ${ours.unit}`,
     target: target ? { ...target, kind: 'absolute' } : null, pass, ...(note ? { note } : {}),
   };
 }
