@@ -16,6 +16,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { z } from 'zod';
+import type { CompositeTypes, Enums } from '../types/database.ts';
+import { postgrestTypes } from '../types/pg.ts';
 
 export const USAGE =
   "Usage: DATABASE_URL=postgresql://… npm run dispatch -- [--batch N] [--lease '5 minutes'] [--once] [--webhook URL] [--poll-ms MS] [--max-attempts N] [--retry-delay '1 minute']";
@@ -39,26 +41,14 @@ Ends with a summary on stderr: sent N, failed N, dead N.
 Exit status: 0 when every claimed notification was delivered, 1 when some failed (they are retried after their
 backoff, or are dead) or on an error.`;
 
-export type MentorStatus = 'active' | 'paused' | 'inactive';
+export type MentorStatus = Enums<'mentor_status'>;
 
-/** One row of public.claim_coordinator_notifications (bigint ids arrive as strings from pg). */
-export interface ClaimedNotification {
-  id: string;
-  claim_token: string;
-  attempts: number;
-  coordinator_id: string;
-  coordinator_email: string | null;
-  coordinator_name: string | null;
-  mentor_id: string;
-  mentor_name: string | null;
-  previous_status: MentorStatus | null;
-  new_status: MentorStatus;
-  reason: string | null;
-  changed_at: Date;
-  changed_by: string | null;
-  job_run_id: string | null;
-  created_at: Date;
-}
+/**
+ * One row of public.claim_coordinator_notifications: its declared row type, as generated (types/database.ts).
+ * The dispatcher reads with types/pg.ts's postgrestTypes, so ids are numbers and timestamps ISO text, as typed.
+ * A composite type's fields are all nullable to the generator; the claim fills id and claim_token always.
+ */
+export type ClaimedNotification = CompositeTypes<'claimed_coordinator_notification'>;
 
 /** What a sender receives: the claimed row without the claim token (that stays with the worker). */
 export type NotificationMessage = Omit<ClaimedNotification, 'claim_token'>;
@@ -74,21 +64,15 @@ export interface DispatchOptions {
 }
 
 /** One row of public.fail_coordinator_notifications: what the database recorded for a failed send. */
-export interface RecordedFailure {
-  id: string;
-  attempts: number;
-  next_attempt_at: Date | null;
-  dead_at: Date | null;
-  last_error: string;
-}
+export type RecordedFailure = CompositeTypes<'failed_coordinator_notification'>;
 
 export interface Failure {
-  id: string;
+  id: number;
   error: string;
   /** True when this was its last attempt: the notification is now dead (until re-queued). */
   dead: boolean;
   /** When it is handed out again (null when dead, or when the claim had lapsed and nothing was recorded). */
-  nextAttemptAt: Date | null;
+  nextAttemptAt: string | null;
 }
 
 export interface BatchResult {
@@ -130,7 +114,7 @@ export function webhookSender(url: string, { timeoutMs = 10_000 }: { timeoutMs?:
 
 /** A client for the dispatcher: connected, every call made as service_role. */
 export async function connectAsServiceRole(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, application_name: 'dispatch-notifications' });
+  const client = new pg.Client({ connectionString: url, application_name: 'dispatch-notifications', types: postgrestTypes });
   await client.connect();
   try {
     await client.query('set role service_role');
@@ -146,15 +130,15 @@ const COMPLETE_SQL = 'select public.complete_coordinator_notifications($1::bigin
 const FAIL_SQL = 'select * from public.fail_coordinator_notifications($1::bigint[], $2::uuid, $3::text)';
 
 /** Reports the failed sends, one call per distinct error text; returns each failure with what was recorded. */
-async function reportFailures(client: pg.ClientBase, token: string, failed: { id: string; error: string }[]): Promise<Failure[]> {
-  const byError = new Map<string, string[]>();
+async function reportFailures(client: pg.ClientBase, token: string, failed: { id: number; error: string }[]): Promise<Failure[]> {
+  const byError = new Map<string, number[]>();
   for (const f of failed) byError.set(f.error, [...(byError.get(f.error) ?? []), f.id]);
-  const recorded = new Map<string, RecordedFailure>();
+  const recorded = new Map<number, RecordedFailure>();
   for (const [error, ids] of byError) {
-    const { rows } = await client.query<RecordedFailure>(FAIL_SQL, [ids, token, error]).catch((err: unknown) => {
+    const { rows } = await client.query<RecordedFailure>({ text: FAIL_SQL, values: [ids, token, error], types: postgrestTypes }).catch((err: unknown) => {
       throw new Error(`failure report failed (${FAIL_SQL} for ${ids.join(', ')}): ${errorText(err)}`);
     });
-    for (const row of rows) recorded.set(String(row.id), row);
+    for (const row of rows) if (row.id !== null) recorded.set(row.id, row);
   }
   return failed.map((f) => {
     const row = recorded.get(f.id);
@@ -164,12 +148,15 @@ async function reportFailures(client: pg.ClientBase, token: string, failed: { id
 
 /** One claim: send every claimed notification, confirm the delivered ones. */
 export async function dispatchOnce(client: pg.ClientBase, sender: Sender, options: DispatchOptions): Promise<BatchResult> {
-  const { rows } = await client.query<ClaimedNotification>(CLAIM_SQL, [options.batch, options.lease]).catch((err: unknown) => {
+  // Whatever client is passed in, the claim is read with postgrestTypes: the rows are the generated type.
+  const claim = { text: CLAIM_SQL, values: [options.batch, options.lease], types: postgrestTypes };
+  const { rows } = await client.query<ClaimedNotification>(claim).catch((err: unknown) => {
     throw new Error(`claim failed (${CLAIM_SQL} with [${options.batch}, '${options.lease}']): ${errorText(err)}`);
   });
-  const delivered: string[] = [];
-  const failed: { id: string; error: string }[] = [];
+  const delivered: number[] = [];
+  const failed: { id: number; error: string }[] = [];
   for (const row of rows) {
+    if (row.id === null) throw new Error(`claim returned a row without an id (${CLAIM_SQL})`);
     try {
       await sender(toMessage(row));
       delivered.push(row.id);
@@ -385,7 +372,7 @@ async function main(): Promise<number> {
           const next = failure.dead
             ? 'dead: its last attempt (re-queue it with requeue_coordinator_notifications)'
             : failure.nextAttemptAt
-              ? `retried after ${failure.nextAttemptAt.toISOString()}`
+              ? `retried after ${failure.nextAttemptAt}`
               : 'its claim had lapsed: retried by whoever holds it now';
           console.error(`notification ${failure.id} not delivered (${next}): ${failure.error}`);
         }

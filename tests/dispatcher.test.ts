@@ -21,6 +21,7 @@ import {
   type NotificationMessage,
   type Sender,
 } from '../scripts/dispatch-notifications.ts';
+import { postgrestTypes } from '../types/pg.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -46,7 +47,8 @@ async function worker(db: TestDatabase): Promise<pg.Client> {
 }
 
 async function owner<T>(db: TestDatabase, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: db.url });
+  // Read like the dispatcher (types/pg.ts): bigint ids are numbers, as in the generated types.
+  const client = new pg.Client({ connectionString: db.url, types: postgrestTypes });
   await client.connect();
   try {
     return await fn(client);
@@ -59,7 +61,7 @@ async function owner<T>(db: TestDatabase, fn: (c: pg.Client) => Promise<T>): Pro
  * One chapter with `coordinators` coordinators and `mentors` mentors, all of whom are then paused in one UPDATE
  * (as the owner, a system caller): mentors * coordinators notifications. Returns their ids, sorted.
  */
-async function queueNotifications(db: TestDatabase, mentors: number, coordinators: number): Promise<string[]> {
+async function queueNotifications(db: TestDatabase, mentors: number, coordinators: number): Promise<number[]> {
   return owner(db, async (c) => {
     await c.query('begin');
     await c.query(
@@ -92,7 +94,7 @@ async function queueNotifications(db: TestDatabase, mentors: number, coordinator
     );
     await c.query(`update public.peer_mentors set status = 'paused', status_reason = 'holiday'`);
     await c.query('commit');
-    const { rows } = await c.query<{ id: string }>(
+    const { rows } = await c.query<{ id: number }>(
       'select id from public.coordinator_notifications where dispatched_at is null order by id',
     );
     assert.equal(rows.length, mentors * coordinators, 'fixture: one notification per mentor and coordinator');
@@ -101,7 +103,7 @@ async function queueNotifications(db: TestDatabase, mentors: number, coordinator
 }
 
 interface OutboxRow {
-  id: string;
+  id: number;
   dispatched: boolean;
   attempts: number;
 }
@@ -125,7 +127,7 @@ function recordingSender(into: NotificationMessage[], pauseMs = 1): Sender {
 }
 
 const ids = (messages: NotificationMessage[]) => messages.map((m) => m.id);
-const sorted = (values: string[]) => [...values].sort((a, b) => Number(a) - Number(b));
+const sorted = (values: (number | null)[]) => [...values].sort((a, b) => Number(a) - Number(b));
 
 test('two dispatchers at once deliver every notification, none twice', { timeout: 60_000 }, async () => {
   const db = await freshDatabase('dispatch_two');
@@ -328,7 +330,7 @@ test('a webhook that always answers 500 ends with the notification dead; re-queu
   assert.ok(queued);
 
   let answer = 500;
-  const posted: string[] = [];
+  const posted: (number | null)[] = [];
   const server = createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
@@ -363,14 +365,14 @@ test('a webhook that always answers 500 ends with the notification dead; re-queu
     assert.match(idle.stderr, /^dispatch-notifications: sent 0, failed 0, dead 0$/m, 'a later run claims nothing');
     assert.equal(posted.length, 3, 'the dead notification was not POSTed again');
     const service = await worker(db);
-    const [dead] = (await service.query<{ id: string; attempts: number; dead: boolean; dispatched: boolean; last_error: string }>(
+    const [dead] = (await service.query<{ id: number; attempts: number; dead: boolean; dispatched: boolean; last_error: string }>(
       `select id, attempts, dead_at is not null as dead, dispatched_at is not null as dispatched, last_error
          from public.coordinator_notifications where id = $1`, [queued])).rows;
     assert.deepEqual({ ...dead, last_error: undefined }, { id: queued, attempts: 3, dead: true, dispatched: false, last_error: undefined });
     assert.match(dead?.last_error ?? '', /answered 500 Internal Server Error: smtp relay refused/, 'its last error is stored');
-    const [health] = (await service.query<{ pending_count: string; dead_count: string }>(
+    const [health] = (await service.query<{ pending_count: number; dead_count: number }>(
       'select pending_count, dead_count from public.coordinator_notifications_health()')).rows;
-    assert.deepEqual(health, { pending_count: '0', dead_count: '1' }, 'the health report counts it dead, not pending');
+    assert.deepEqual(health, { pending_count: 0, dead_count: 1 }, 'the health report counts it dead, not pending');
 
     // The operator fixes the receiver and re-queues it: it is sent again and confirmed.
     answer = 204;
