@@ -9,7 +9,7 @@ import { benchJob } from './bench/job.ts';
 import { benchLargeOrg } from './bench/large-org.ts';
 import { benchRelation } from './bench/relation.ts';
 import { printReport, writeResults } from './bench/report.ts';
-import { benchRls } from './bench/rls.ts';
+import { benchRls, benchRlsLargeOrg } from './bench/rls.ts';
 import { createDatabase, dropDatabase, environment, seed, type BenchDatabase } from './bench/setup.ts';
 import { benchSingleRow } from './bench/single-row.ts';
 import { benchTimeTravel } from './bench/time-travel.ts';
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
       if (wants(cfg, 'job')) add(await benchJob(db, cfg, asOf));
       if (wants(cfg, 'pgbench')) add(await benchSingleRow(db.url, cfg));
     }
-    if (wants(cfg, 'org') || wants(cfg, 'relation')) {
+    if (wants(cfg, 'org') || wants(cfg, 'relation') || wants(cfg, 'rls')) {
       log('large organisation: creating and migrating its database');
       const db = await createDatabase(target.url, `peer_mentor_bench_${process.pid}_org`, target.adminUrl);
       created.push(db);
@@ -73,6 +73,7 @@ async function main(): Promise<void> {
       seeds.largeOrganisation = await seed(db, 'large organisation', cfg);
       log(`seeded: ${JSON.stringify(seeds.largeOrganisation)}`);
       if (wants(cfg, 'org')) add(await benchLargeOrg(db, cfg));
+      if (wants(cfg, 'rls')) add(await benchRlsLargeOrg(db.url, cfg));
       if (wants(cfg, 'relation')) add(await benchRelation(db.url, cfg));
     }
     printReport(all);

@@ -152,3 +152,37 @@ export async function benchRls(url: string, cfg: Config): Promise<Measured> {
     };
   });
 }
+
+/**
+ * (4d) information: the large organisation, a coordinator reading the timeline of a mentor it is told about
+ * through the organisation fallback (it is responsible for almost every mentor): a read of ten rows must not cost
+ * in proportion to the 100k mentors the coordinator may see. After (7), so on statistics of grown tables.
+ */
+export async function benchRlsLargeOrg(url: string, cfg: Config): Promise<Measured> {
+  log('(4d) large organisation: a fallback coordinator reads one timeline, RLS vs the service role');
+  const sql = { rls: sqlFile('rls/timeline-rls.sql'), service: sqlFile('rls/timeline-service.sql') };
+  return withClient(url, async (c) => {
+    const { rows } = await q<Pair>(c, `
+      with coordinators as (
+        select bench.uuid_of('coordinator', k)::text as coordinator, row_number() over (order by k) as i
+          from generate_series($1::int, $2::int, $1::int) k),
+      mentors as (
+        select s.mentor_id::text as mentor, row_number() over (order by s.mentor_id) as i
+          from private.mentor_scopes s where s.via = 'organisation' order by s.mentor_id limit 20)
+      select m.mentor, c.coordinator from mentors m join coordinators c on c.i = (m.i - 1) % (select count(*) from coordinators) + 1`,
+      [cfg.BENCH_ORG_COORDINATOR_EVERY, cfg.BENCH_ORG_CHAPTERS]);
+    for (const p of rows) await sameRows(c, sql.rls, sql.service, [p.mentor, p.coordinator], p.coordinator);
+    const s = await interleaved(c, sql.rls, sql.service, rows, 100, cfg.BENCH_REPEATS * 3, 'org timeline');
+    const plan = await explainAs(c, sql.rls, [rows[0]!.mentor, rows[0]!.coordinator], rows[0]!.coordinator);
+    const ratio = 'RLS time / service time (lower is better)';
+    const pair = (mode: 'Planned' | 'Prepared') =>
+      [side('authenticated, RLS', 'ms', s[`rls${mode}`]), side('service_role, explicit filter', 'ms', s[`service${mode}`])] as const;
+    return {
+      rows: [
+        compare('large organisation', 'rls_fallback_timeline', '(4d) a fallback coordinator reads one timeline, planned each time', ...pair('Planned'), ratio, null, planNote(plan)),
+        compare('large organisation', 'rls_fallback_timeline_prepared', '(4d) the same, prepared', ...pair('Prepared'), ratio, null),
+      ],
+      details: { rlsLargeOrganisation: { pairs: rows.length, plan } },
+    };
+  });
+}
