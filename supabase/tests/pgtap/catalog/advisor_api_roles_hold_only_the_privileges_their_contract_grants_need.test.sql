@@ -78,6 +78,8 @@ select set_eq(
       ('authenticated', 'execute', 'function private.member_chapter_ids()'),
       ('authenticated', 'execute', 'function private.coordinated_user_ids()'),
       ('authenticated', 'execute', 'function private.visible_mentor_ids()'),
+      -- The history policy's per-row EXISTS reads this owner-rights view (only the caller's own mentors).
+      ('authenticated', 'select', 'table private.visible_mentors'),
       -- The read model (issue 12): security_invoker views and invoker functions, RLS-bound, and the definer
       -- helpers they call for names the caller may not read (each answers only for visible mentors).
       ('authenticated', 'select', 'table public.mentor_status_timeline'),
