@@ -1,6 +1,7 @@
 // Lock monitor, sampled every REHEARSE_SAMPLE_MS from its own connection: the locks on peer_mentors (held and
 // requested, by anyone but the monitor), the open transactions of the clients applying the steps, and every
 // lock the workload's reader and writer are waiting for (any table, row or transaction), with pg_locks.waitstart.
+// Durations are float8 (extract() gives numeric, which the driver returns as a string).
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
@@ -55,7 +56,7 @@ export class LockMonitor {
         const t0 = performance.now();
         const { rows } = await this.client.query<LockRow>(
           `select l.pid, l.mode, l.granted, a.xact_start::text as xact_start,
-                  extract(epoch from clock_timestamp() - l.waitstart) * 1000 as waited_ms
+                  (extract(epoch from clock_timestamp() - l.waitstart) * 1000)::float8 as waited_ms
              from pg_catalog.pg_locks l
              left join pg_catalog.pg_stat_activity a on a.pid = l.pid
             where l.locktype = 'relation' and l.database = (select oid from pg_catalog.pg_database where datname = current_database())
@@ -63,14 +64,14 @@ export class LockMonitor {
           [this.relation],
         );
         const txns = await this.client.query<TxnRow>(
-          `select pid, xact_start::text as xact_start, extract(epoch from clock_timestamp() - xact_start) * 1000 as open_ms
+          `select pid, xact_start::text as xact_start, (extract(epoch from clock_timestamp() - xact_start) * 1000)::float8 as open_ms
              from pg_catalog.pg_stat_activity
             where datname = current_database() and backend_type = 'client backend' and xact_start is not null
               and pid <> pg_catalog.pg_backend_pid() and application_name not like 'rehearsal %'`,
         );
         const waits = await this.client.query<WaitRow>(
           `select a.application_name, l.locktype, l.relation::regclass::text as relation, l.mode,
-                  coalesce(extract(epoch from clock_timestamp() - l.waitstart) * 1000, 0) as waited_ms
+                  coalesce(extract(epoch from clock_timestamp() - l.waitstart) * 1000, 0)::float8 as waited_ms
              from pg_catalog.pg_locks l
              join pg_catalog.pg_stat_activity a on a.pid = l.pid
             where not l.granted and a.datname = current_database() and a.application_name in ($1, $2)`,

@@ -122,18 +122,32 @@ export function printTable(rows: PhaseReport[]): void {
   console.log(' lock order = the drill: a transaction writing a user, then (while the step waits) its mentor, both succeed)');
 }
 
-/** The columns the targets are about, as a Markdown table (rehearsal/README.md's summary of the last full run). */
+/**
+ * The columns the targets are about, as a Markdown table with one row per migration: the worst of its three
+ * steps (migrate, rollback, re-apply), for rehearsal/README.md's summary of the last full run.
+ */
 export function markdownTable(rows: PhaseReport[]): string {
-  const head = ['step', 'migration / rollback', 'AE held / wait (ms)', 'writer lock wait (ms)', 'writer max (ms)', 'errors', 'deadlock / drill', 'target'];
-  const body = rows.map((r) => [
-    r.kind,
-    `\`${r.name}\``,
-    `${r.accessExclusiveHeldMs} / ${r.accessExclusiveWaitMs}`,
-    r.writerLockWaitMs > 0 ? `${r.writerLockWaitMs} (${r.writerWaitedOn})` : '0',
-    String(r.writer.maxMs),
-    String(r.reader.errors + r.writer.errors),
-    r.error ? `step failed${deadlock(r.error)}` : drillOk(r) ? 'none / ok' : `drill failed${deadlock(r.lockOrderDrill)}`,
-    meetsTargets(r) ? 'ok' : '**MISS**',
-  ]);
+  const byMigration = new Map<string, PhaseReport[]>();
+  for (const r of rows) {
+    const name = r.name.replace(/ \(retry\)$/, '').replace(/_down$/, '');
+    byMigration.set(name, [...(byMigration.get(name) ?? []), r]);
+  }
+  const head = ['migration (migrate / rollback / re-apply: the worst of the three)', 'AE held / wait (ms)', 'writer lock wait (ms)',
+    'writer max (ms)', 'errors', 'failed steps / drill', 'target'];
+  const body = [...byMigration].map(([name, steps]) => {
+    const worst = (f: (r: PhaseReport) => number) => Math.max(0, ...steps.map(f));
+    const wait = [...steps].sort((a, b) => b.writerLockWaitMs - a.writerLockWaitMs)[0]!;
+    const failed = steps.filter((r) => r.error).map((r) => `${r.kind} failed${deadlock(r.error)}`);
+    const drill = steps.filter((r) => !drillOk(r)).map((r) => `drill failed in ${r.kind}${deadlock(r.lockOrderDrill)}`);
+    return [
+      `\`${name}\``,
+      `${worst((r) => r.accessExclusiveHeldMs)} / ${worst((r) => r.accessExclusiveWaitMs)}`,
+      wait.writerLockWaitMs > 0 ? `${wait.writerLockWaitMs} (${wait.writerWaitedOn}, ${wait.kind})` : '0',
+      String(worst((r) => r.writer.maxMs)),
+      String(steps.reduce((n, r) => n + r.reader.errors + r.writer.errors, 0)),
+      [...failed, ...drill].join(', ') || 'none / ok',
+      steps.every(meetsTargets) ? 'ok' : '**MISS**',
+    ];
+  });
   return [head, head.map(() => '---'), ...body].map((l) => `| ${l.join(' | ')} |`).join('\n');
 }
