@@ -63,10 +63,13 @@ export function hasPgCron(): boolean {
 
 /**
  * Settings every cluster of ours starts with: pg_cron preloaded where it is installed, scheduling in the
- * `postgres` database (like Supabase), so the compatibility layer can create the extension there.
+ * `postgres` database (like Supabase), so the compatibility layer can create the extension there. Jobs run in
+ * background workers: pg_cron's default, a libpq connection to localhost, would need a password here.
  */
 export function serverSettings(): Record<string, string> {
-  return hasPgCron() ? { shared_preload_libraries: 'pg_cron', 'cron.database_name': 'postgres' } : {};
+  return hasPgCron()
+    ? { shared_preload_libraries: 'pg_cron', 'cron.database_name': 'postgres', 'cron.use_background_workers': 'on', max_worker_processes: '16' }
+    : {};
 }
 
 
