@@ -1,6 +1,7 @@
 // What types/schemas.ts is built from: the generator's own metadata (postgres-meta's getGeneratorMetadata, the
 // same introspection that prints types/database.ts, so the two files cannot read different schemas), plus the
 // three things upstream does not read: check constraints, varchar/char lengths and column-level UPDATE grants.
+import { EventEmitter } from 'node:events';
 import { PostgresMeta } from '@supabase/postgres-meta';
 import { getGeneratorMetadata } from '@supabase/postgres-meta/dist/lib/generators.js';
 import { withClient } from '../lib/database.ts';
@@ -34,7 +35,13 @@ const API_ROLES = ['anon', 'authenticated', 'service_role'];
 
 export async function readMetadata(url: string, schemas: string[] = ['public']): Promise<Metadata> {
   const pgMeta = new PostgresMeta({ connectionString: url, max: 1 });
-  const { data, error } = await getGeneratorMetadata(pgMeta, { includedSchemas: schemas });
+  // postgres-meta runs its dozen introspection queries at once on one pool, each adding an error listener:
+  // more than Node's default 10, which prints a MaxListenersExceededWarning that means nothing here.
+  const defaultMax = EventEmitter.defaultMaxListeners;
+  EventEmitter.defaultMaxListeners = 50;
+  const { data, error } = await getGeneratorMetadata(pgMeta, { includedSchemas: schemas }).finally(() => {
+    EventEmitter.defaultMaxListeners = defaultMax;
+  });
   if (error || !data) throw new Error(`postgres-meta could not read the schema: ${error?.message ?? 'no data'}`);
   const extras = await withClient(url, async (client): Promise<Extras> => {
     const checks = await client.query<CheckConstraint>(
