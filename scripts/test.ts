@@ -129,8 +129,14 @@ const CHECKS: Check[] = [
  * supabase_admin creates it first (the CLI's own `create extension if not exists` is then a no-op) and drops it
  * afterwards. Where the server has no plpgsql_check (PostgreSQL 17 from npm), the check says so and is skipped.
  */
+/**
+ * The schemas the migrations own. Without --schema the CLI lints every schema, `extensions` too, where a
+ * project's pgTAP (installed by the project, not by us) draws warnings of its own.
+ */
+const LINT_SCHEMAS = ['public', 'private'];
+
 async function runLint(target: Target, tally: Tally): Promise<void> {
-  const name = 'supabase db lint --fail-on warning (plpgsql_check)';
+  const name = `supabase db lint --schema ${LINT_SCHEMAS.join(',')} --fail-on warning (plpgsql_check)`;
   console.log(`\n== check: ${name}`);
   const state = await withClient(target.url, async (c) => (await c.query<{ installed: boolean; available: boolean }>(`
     select exists (select 1 from pg_extension where extname = 'plpgsql_check') as installed,
@@ -144,7 +150,7 @@ async function runLint(target: Target, tally: Tally): Promise<void> {
   try {
     const u = new URL(target.url);
     if (!u.searchParams.has('sslmode')) u.searchParams.set('sslmode', 'disable');
-    const result = await run(path.join(ROOT, 'node_modules', '.bin', 'supabase'), ['db', 'lint', '--db-url', u.toString(), '--fail-on', 'warning'], {
+    const result = await run(path.join(ROOT, 'node_modules', '.bin', 'supabase'), ['db', 'lint', '--db-url', u.toString(), '--schema', LINT_SCHEMAS.join(','), '--fail-on', 'warning'], {
       cwd: ROOT,
       echo: true,
       allowFailure: true,
