@@ -1,10 +1,10 @@
 -- The second data shape, "a large organisation", set-based, sized by settings the runner sets first:
 --   bench.mentors            (BENCH_ORG_MENTORS, default 100000)
 --   bench.chapters           (BENCH_ORG_CHAPTERS, default 1000)
---   bench.coordinator_every  (BENCH_ORG_COORDINATOR_EVERY, default 500)
+--   bench.coordinator_every  (BENCH_ORG_COORDINATOR_EVERY, default 1000)
 --
 -- Shape:
---   * one organisation, chapters 1..C; only every bench.coordinator_every-th chapter has a coordinator (2 of
+--   * one organisation, chapters 1..C; only every bench.coordinator_every-th chapter has a coordinator (1 of
 --     1,000 by default), so most mentors have no coordinator in their chapters and are looked after through the
 --     organisation fallback (every one of the organisation's coordinators);
 --   * mentors as in seed.sql: mentor n in chapter ((n-1) mod C)+1, two in three also in a second chapter, one

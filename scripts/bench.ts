@@ -64,7 +64,7 @@ async function main(): Promise<void> {
       if (wants(cfg, 'job')) add(await benchJob(db, cfg, asOf));
       if (wants(cfg, 'pgbench')) add(await benchSingleRow(db.url, cfg));
     }
-    if (wants(cfg, 'org') || wants(cfg, 'relation') || wants(cfg, 'rls')) {
+    if (wants(cfg, 'org') || wants(cfg, 'relation')) {
       log('large organisation: creating and migrating its database');
       const db = await createDatabase(target.url, `peer_mentor_bench_${process.pid}_org`, target.adminUrl);
       created.push(db);
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
       seeds.largeOrganisation = await seed(db, 'large organisation', cfg);
       log(`seeded: ${JSON.stringify(seeds.largeOrganisation)}`);
       if (wants(cfg, 'org')) add(await benchLargeOrg(db, cfg));
-      if (wants(cfg, 'rls')) add(await benchRlsLargeOrg(db.url, cfg));
+      if (wants(cfg, 'org')) add(await benchRlsLargeOrg(db.url, cfg));
       if (wants(cfg, 'relation')) add(await benchRelation(db.url, cfg));
     }
     printReport(all);
