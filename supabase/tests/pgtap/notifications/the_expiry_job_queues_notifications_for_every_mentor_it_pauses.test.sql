@@ -73,9 +73,9 @@ select is(
 select ok(
   (select t.tgtype::integer & 1 = 0 and t.tgenabled <> 'D'
      from pg_catalog.pg_trigger t
-    where t.tgrelid = 'public.peer_mentor_status_history'::regclass
-      and t.tgfoid = 'private.queue_coordinator_notifications()'::regprocedure),
-  'the outbox is filled by an enabled FOR EACH STATEMENT trigger on the history (set-based for a bulk pause)'
+    where t.tgrelid = 'public.peer_mentors'::regclass
+      and t.tgfoid = 'private.record_status_history_on_update()'::regprocedure),
+  'the outbox is filled, with the history rows, by an enabled FOR EACH STATEMENT trigger on peer_mentors (set-based for a bulk pause)'
 );
 
 select * from finish();
