@@ -63,8 +63,7 @@ export function parseNodeTap(output: string, exitCode: number): { passed: number
  * pgTAP the way `supabase test db` runs it: `create extension if not exists pgtap with schema extensions`,
  * then `pg_prove --ext .pg --ext .sql -r supabase/tests`, then the extension is dropped again if this run
  * created it. The `tests` helper schema that the setup file creates is dropped too, unless it was there before.
- * (On a cluster of ours the extension is created by supabase_admin: on Supabase, supautils lets postgres create
- * pgtap; plain PostgreSQL has no such thing. Everything else runs as postgres.)
+ * All as postgres: pgTAP's control file says `superuser = false`, so the database owner may create it.
  */
 async function runPgTap(target: Target): Promise<Tally> {
   const testsDir = path.join(ROOT, 'supabase', 'tests');
@@ -73,7 +72,7 @@ async function runPgTap(target: Target): Promise<Tally> {
   const before = await withClient(target.url, async (c) => (await c.query<{ pgtap: boolean; tests: boolean }>(`
     select exists (select 1 from pg_extension where extname = 'pgtap') as pgtap,
            exists (select 1 from pg_namespace where nspname = 'tests') as tests`)).rows[0]!);
-  const extensionUrl = target.adminUrl ?? target.url;
+  const extensionUrl = target.url; // pgTAP's control file says superuser = false: postgres creates it, as with the CLI
   console.log(`\n== pgTAP: ${FILTERS.length === 0 ? all.length : files.length} files (pg_prove --ext .pg --ext .sql -r, like \`supabase test db\`)`);
   await withClient(extensionUrl, (c) => c.query('create extension if not exists pgtap with schema extensions'));
   try {
@@ -104,7 +103,7 @@ async function runNodeTests(target: Target, files: string[]): Promise<Tally> {
       ...process.env,
       DATABASE_URL: target.url,
       ...(target.throwaway ? { TEST_TEMPLATE_DATABASE: TEMPLATE_DATABASE } : { TEST_TEMPLATE_DATABASE: '' }),
-      TEST_ADMIN_DATABASE_URL: target.adminUrl ?? '',
+      TEST_ADMIN_DATABASE_URL: target.throwaway ? (target.adminUrl ?? '') : '',
     },
   });
   return { name: 'TypeScript', ...parseNodeTap(result.stdout, result.code) };
@@ -203,9 +202,29 @@ function selectedFiles(): { nodeFiles: string[] } {
   return { nodeFiles: node.filter(selected).map((f) => path.relative(ROOT, f)) };
 }
 
+/**
+ * For DATABASE_URL on this machine (e.g. the database `npm start` made): its superuser supabase_admin with the
+ * local clusters' password, if that connects. Used only to create (and drop) plpgsql_check for the lint, which
+ * on Supabase postgres may create itself (supautils) and on plain PostgreSQL only a superuser may.
+ */
+async function localAdminUrl(url: string): Promise<string | undefined> {
+  const u = new URL(url);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname) || u.username === 'supabase_admin') return undefined;
+  u.username = 'supabase_admin';
+  u.password = 'postgres';
+  try {
+    const ok = await withClient(u.toString(), async (c) =>
+      (await c.query<{ su: boolean }>('select rolsuper as su from pg_roles where rolname = current_user')).rows[0]?.su === true);
+    return ok ? u.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function main(): Promise<number> {
   const { nodeFiles } = selectedFiles();
-  const target = await acquireTarget();
+  const acquired = await acquireTarget();
+  const target: Target = acquired.throwaway || acquired.adminUrl ? acquired : { ...acquired, adminUrl: await localAdminUrl(acquired.url) };
   const tallies: Tally[] = [];
   let server = '';
   try {
