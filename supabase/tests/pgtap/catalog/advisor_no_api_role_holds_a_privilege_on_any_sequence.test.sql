@@ -28,8 +28,12 @@ select is_empty(
      cross join lateral pg_catalog.aclexplode(d.defaclacl) a
      where d.defaclobjtype = 'S'
        and d.defaclnamespace in ('public'::regnamespace, 'private'::regnamespace)
-       and a.grantee = r.rolname::regrole$$,
-  'no default privilege grants future sequences in public or private to an API role');
+       and a.grantee = r.rolname::regrole
+       -- The project's own default privileges: the objects its migrations create (as postgres). On a real
+       -- Supabase project supabase_admin's defaults in public also grant sequences, and postgres cannot
+       -- revoke those; nothing the project creates is owned by supabase_admin.
+       and d.defaclrole = 'postgres'::regrole$$,
+  'no default privilege of the project''s role (postgres) grants future sequences in public or private to an API role');
 
 select tests.authenticate_as_anon();
 select throws_ok($$select pg_catalog.setval('public.peer_mentor_status_history_id_seq', 1, false)$$,
