@@ -1,10 +1,10 @@
-// (1) the certification-expiry job vs the same writes by hand; (5) the same without the outbox;
+// (1) the certification-expiry job vs the same writes by hand;
 // (6) a bulk update on a connection that has just run small statements, vs a fresh connection;
 // and one instrumented run of the job (auto_explain) for the per-statement timing.
 import pg from 'pg';
 import type { Config } from './config.ts';
 import { DISABLE_USER_TRIGGERS, resetState, type BenchDatabase } from './setup.ts';
-import { compare, log, median, q, round, side, sqlFile, timed, withClient, type Measured } from './util.ts';
+import { compare, log, q, round, side, sqlFile, timed, withClient, type Measured } from './util.ts';
 
 interface JobVariant {
   key: string;
@@ -39,16 +39,11 @@ function byHand(file: string) {
   };
 }
 
-const OUTBOX_OFF = 'alter table public.peer_mentor_status_history disable trigger peer_mentor_status_history_queue_notifications';
-
 const VARIANTS: JobVariant[] = [
   { key: 'job', label: 'the job (triggers)', setup: [], notifications: true, run: jobCall },
   { key: 'by_hand', label: 'by hand, triggers off', setup: DISABLE_USER_TRIGGERS, notifications: true, run: byHand('by-hand/expiry.sql') },
-  { key: 'job_without_notifications', label: 'the job, outbox trigger off', setup: [OUTBOX_OFF], notifications: false, run: jobCall },
-  {
-    key: 'by_hand_without_notifications', label: 'by hand without outbox', setup: DISABLE_USER_TRIGGERS, notifications: false,
-    run: byHand('by-hand/expiry-without-notifications.sql'),
-  },
+  // (5), "the same without the outbox", is gone: since 20261201100600 the history rows and the notifications are
+  // written by one statement of the history trigger, so the outbox cannot be switched off on its own.
 ];
 
 interface WriteCounts {
@@ -192,12 +187,9 @@ export async function benchJob(db: BenchDatabase, cfg: Config, asOf: string): Pr
   const phases = await jobPhases(db.adminUrl ?? url, asOf);
   const s = job.samples;
   const sd = (key: string) => side(VARIANTS.find((x) => x.key === key)!.label, 'ms', s[key]!);
-  const m = (key: string) => median(s[key]!);
   const rows = [
     compare('current', 'expiry_job_vs_by_hand', `(1) expiry job pausing ${n} mentors, notifications included, vs by hand`,
       sd('job'), sd('by_hand'), 'job time / by-hand time with triggers disabled (lower is better)', { op: '<=', value: 1.05 }),
-    compare('current', 'expiry_job_vs_by_hand_without_outbox', '(5) the same, outbox left out on both sides',
-      sd('job_without_notifications'), sd('by_hand_without_notifications'), 'job time / by-hand time, both without notifications', null),
     compare('current', 'bulk_update_after_single_row_changes', `(6) bulk update of ${warm.mentors.toLocaleString('en')} after small statements, same connection`,
       side('after 6 single-row updates', 'ms', warm.warmed), side('fresh connection', 'ms', warm.fresh),
       'time on a connection that has just run single-row changes / on a fresh one', { op: '<=', value: 1.1 },
@@ -206,12 +198,7 @@ export async function benchJob(db: BenchDatabase, cfg: Config, asOf: string): Pr
   const details = {
     asOf,
     writesPerRun: job.writes,
-    notificationsCost: {
-      notificationsPerRun: job.writes.job!.notifications,
-      jobMs: round(m('job') - m('job_without_notifications'), 1),
-      byHandMs: round(m('by_hand') - m('by_hand_without_notifications'), 1),
-      shareOfJob: round((m('job') - m('job_without_notifications')) / m('job'), 3),
-    },
+    notificationsPerRun: job.writes.job!.notifications,
     statements: phases.statements,
     nestedPlans: phases.plans,
   };
