@@ -45,12 +45,6 @@ export function markdownTable(rows: Row[]): string {
 export function printReport(m: Measured): void {
   console.log(`\n${tableLines(m.rows).join('\n')}`);
   for (const r of m.rows.filter((x) => x.note)) console.log(`  ${r.key}: ${r.note}`);
-  const job = m.details.expiryJob as { notificationsCost: { notificationsPerRun: number; jobMs: number; byHandMs: number; shareOfJob: number } } | undefined;
-  if (job) {
-    const nc = job.notificationsCost;
-    console.log(`\n(5) the ${nc.notificationsPerRun} coordinator notifications of the expiry job: ${nc.jobMs} ms of the job ` +
-      `(${(nc.shareOfJob * 100).toFixed(0)}%), ${nc.byHandMs} ms by hand`);
-  }
   const rls = m.details.rls as { timelinePlan: { text: string }; serviceTimelinePlan: { text: string } } | undefined;
   if (rls) {
     console.log(`\n(4b) a typical mentor's timeline under RLS, EXPLAIN (ANALYZE, BUFFERS):\n${rls.timelinePlan.text}`);
