@@ -11,13 +11,37 @@
 // it). A worker that dies mid-batch has its claim handed out again after the lease. Delivery is at-least-once and
 // receivers deduplicate on `id` (sent as the Idempotency-Key header). Any number of workers may run at once: a claim never hands out a row
 // another live claim holds. It connects with DATABASE_URL (the database owner, or any role that is a member of
-// service_role) and runs every call as service_role, the only role granted the API.
+// service_role) and runs every call as service_role, the only role granted the API. The claim/send/confirm loop
+// itself is scripts/lib/outbox-worker.ts, shared with the digest publisher (scripts/publish-digests.ts).
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { z } from 'zod';
 import type { CompositeTypes, Enums } from '../types/database.ts';
-import { postgrestTypes } from '../types/pg.ts';
+import {
+  batchReport,
+  connectAsServiceRole as connectWorker,
+  databaseUrlEnv,
+  dispatchOnce as outboxOnce,
+  drain,
+  errorText,
+  integerArg,
+  intervalArg,
+  runMain,
+  summaryLine,
+  UsageError,
+  webhookArg,
+  webhookSender as postJson,
+  withoutClaimToken,
+  zodIssues,
+  type BatchResult,
+  type DispatchOptions,
+  type Failure,
+  type Outbox,
+  type RunOptions,
+  type RunTotals,
+  type Sender as OutboxSender,
+} from './lib/outbox-worker.ts';
 
 export const USAGE =
   "Usage: DATABASE_URL=postgresql://… npm run dispatch -- [--batch N] [--lease '5 minutes'] [--once] [--webhook URL] [--poll-ms MS] [--max-attempts N] [--retry-delay '1 minute']";
@@ -54,38 +78,23 @@ export type ClaimedNotification = CompositeTypes<'claimed_coordinator_notificati
 export type NotificationMessage = Omit<ClaimedNotification, 'claim_token'>;
 
 /** Delivers one notification; resolves when delivered, throws when not (it is then retried after the lease). */
-export type Sender = (message: NotificationMessage) => Promise<void>;
+export type Sender = OutboxSender<NotificationMessage>;
 
-export interface DispatchOptions {
-  /** Notifications per claim (1..10000). */
-  batch: number;
-  /** A PostgreSQL interval, e.g. '5 minutes'. */
-  lease: string;
-}
+export type { BatchResult, DispatchOptions, Failure, RunOptions, RunTotals };
 
 /** One row of public.fail_coordinator_notifications: what the database recorded for a failed send. */
 export type RecordedFailure = CompositeTypes<'failed_coordinator_notification'>;
 
-export interface Failure {
-  id: number;
-  error: string;
-  /** True when this was its last attempt: the notification is now dead (until re-queued). */
-  dead: boolean;
-  /** When it is handed out again (null when dead, or when the claim had lapsed and nothing was recorded). */
-  nextAttemptAt: string | null;
-}
-
-export interface BatchResult {
-  claimed: number;
-  delivered: number;
-  /** Of the delivered, how many the claim still held when confirming (a lapsed claim confirms nothing). */
-  confirmed: number;
-  failures: Failure[];
-}
+/** The coordinator-notification outbox's SQL API. */
+export const NOTIFICATIONS: Outbox = {
+  noun: 'notification',
+  claimSql: 'select * from public.claim_coordinator_notifications($1, $2::interval)',
+  completeSql: 'select public.complete_coordinator_notifications($1::bigint[], $2::uuid) as confirmed',
+  failSql: 'select * from public.fail_coordinator_notifications($1::bigint[], $2::uuid, $3::text)',
+};
 
 export function toMessage(row: ClaimedNotification): NotificationMessage {
-  const { claim_token: _token, ...message } = row;
-  return message;
+  return withoutClaimToken(row);
 }
 
 /** The default sender: one JSON line per notification. */
@@ -96,200 +105,44 @@ export function jsonLinesSender(write: (line: string) => void = (line) => proces
 }
 
 /** POSTs each notification as JSON; any answer but 2xx (or no answer within timeoutMs) is a failed delivery. */
-export function webhookSender(url: string, { timeoutMs = 10_000 }: { timeoutMs?: number } = {}): Sender {
-  return async (message) => {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': `coordinator-notification-${message.id}` },
-      body: JSON.stringify(message),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    // Drain the body so the connection can be reused.
-    const text = await response.text();
-    if (!response.ok) {
-      throw new Error(`POST ${url} answered ${response.status} ${response.statusText}: ${text.slice(0, 200)}`);
-    }
-  };
+export function webhookSender(url: string, options: { timeoutMs?: number } = {}): Sender {
+  return postJson<NotificationMessage>(url, (message) => `coordinator-notification-${message.id}`, options);
 }
 
 /** A client for the dispatcher: connected, every call made as service_role. */
-export async function connectAsServiceRole(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, application_name: 'dispatch-notifications', types: postgrestTypes });
-  await client.connect();
-  try {
-    await client.query('set role service_role');
-  } catch (err) {
-    await client.end();
-    throw new Error(`\`set role service_role\` failed: the DATABASE_URL role must be a member of service_role (${String(err)})`);
-  }
-  return client;
-}
-
-const CLAIM_SQL = 'select * from public.claim_coordinator_notifications($1, $2::interval)';
-const COMPLETE_SQL = 'select public.complete_coordinator_notifications($1::bigint[], $2::uuid) as confirmed';
-const FAIL_SQL = 'select * from public.fail_coordinator_notifications($1::bigint[], $2::uuid, $3::text)';
-
-/** Reports the failed sends, one call per distinct error text; returns each failure with what was recorded. */
-async function reportFailures(client: pg.ClientBase, token: string, failed: { id: number; error: string }[]): Promise<Failure[]> {
-  const byError = new Map<string, number[]>();
-  for (const f of failed) byError.set(f.error, [...(byError.get(f.error) ?? []), f.id]);
-  const recorded = new Map<number, RecordedFailure>();
-  for (const [error, ids] of byError) {
-    const { rows } = await client.query<RecordedFailure>({ text: FAIL_SQL, values: [ids, token, error], types: postgrestTypes }).catch((err: unknown) => {
-      throw new Error(`failure report failed (${FAIL_SQL} for ${ids.join(', ')}): ${errorText(err)}`);
-    });
-    for (const row of rows) if (row.id !== null) recorded.set(row.id, row);
-  }
-  return failed.map((f) => {
-    const row = recorded.get(f.id);
-    return { id: f.id, error: f.error, dead: row?.dead_at != null, nextAttemptAt: row?.next_attempt_at ?? null };
-  });
+export function connectAsServiceRole(url: string): Promise<pg.Client> {
+  return connectWorker(url, 'dispatch-notifications');
 }
 
 /** One claim: send every claimed notification, confirm the delivered ones. */
-export async function dispatchOnce(client: pg.ClientBase, sender: Sender, options: DispatchOptions): Promise<BatchResult> {
-  // Whatever client is passed in, the claim is read with postgrestTypes: the rows are the generated type.
-  const claim = { text: CLAIM_SQL, values: [options.batch, options.lease], types: postgrestTypes };
-  const { rows } = await client.query<ClaimedNotification>(claim).catch((err: unknown) => {
-    throw new Error(`claim failed (${CLAIM_SQL} with [${options.batch}, '${options.lease}']): ${errorText(err)}`);
-  });
-  const delivered: number[] = [];
-  const failed: { id: number; error: string }[] = [];
-  for (const row of rows) {
-    if (row.id === null) throw new Error(`claim returned a row without an id (${CLAIM_SQL})`);
-    try {
-      await sender(toMessage(row));
-      delivered.push(row.id);
-    } catch (err) {
-      failed.push({ id: row.id, error: errorText(err) || 'the sender failed without a message' });
-    }
-  }
-  let confirmed = 0;
-  const token = rows[0]?.claim_token;
-  const failures = failed.length > 0 && token ? await reportFailures(client, token, failed) : [];
-  if (delivered.length > 0 && token) {
-    const result = await client.query<{ confirmed: number }>(COMPLETE_SQL, [delivered, token]).catch((err: unknown) => {
-      throw new Error(`confirm failed (${COMPLETE_SQL}): ${errorText(err)}`);
-    });
-    confirmed = result.rows[0]?.confirmed ?? 0;
-  }
-  return { claimed: rows.length, delivered: delivered.length, confirmed, failures };
-}
-
-export interface RunOptions extends DispatchOptions {
-  /** Stop after one batch. */
-  once?: boolean;
-  /** When the queue is empty, poll again after this many ms instead of stopping. */
-  pollMs?: number;
-  /** Stops the loop between batches (e.g. on SIGINT). */
-  signal?: AbortSignal;
-  /** Called after each non-empty batch. */
-  onBatch?: (result: BatchResult) => void;
-}
-
-export interface RunTotals {
-  batches: number;
-  claimed: number;
-  delivered: number;
-  confirmed: number;
-  failed: number;
-  /** Of the failed, how many used their last attempt and are now dead. */
-  dead: number;
+export function dispatchOnce(client: pg.ClientBase, sender: Sender, options: DispatchOptions): Promise<BatchResult> {
+  return outboxOnce<ClaimedNotification>(client, NOTIFICATIONS, sender, options);
 }
 
 /** Claims and sends batch after batch until the queue is empty (or once, or until aborted when polling). */
-export async function dispatch(client: pg.ClientBase, sender: Sender, options: RunOptions): Promise<RunTotals> {
-  const totals: RunTotals = { batches: 0, claimed: 0, delivered: 0, confirmed: 0, failed: 0, dead: 0 };
-  while (!options.signal?.aborted) {
-    const result = await dispatchOnce(client, sender, options);
-    if (result.claimed > 0) {
-      totals.batches += 1;
-      totals.claimed += result.claimed;
-      totals.delivered += result.delivered;
-      totals.confirmed += result.confirmed;
-      totals.failed += result.failures.length;
-      totals.dead += result.failures.filter((f) => f.dead).length;
-      options.onBatch?.(result);
-    }
-    if (options.once) break;
-    if (result.claimed === 0) {
-      if (options.pollMs === undefined) break;
-      await sleep(options.pollMs, options.signal);
-    }
-  }
-  return totals;
+export function dispatch(client: pg.ClientBase, sender: Sender, options: RunOptions): Promise<RunTotals> {
+  return drain<ClaimedNotification>(client, NOTIFICATIONS, sender, options);
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
-/** The run's closing line: `sent N, failed N, dead N`. */
-export function summaryLine(totals: RunTotals): string {
-  return `sent ${totals.delivered}, failed ${totals.failed}, dead ${totals.dead}`;
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
+export { summaryLine, UsageError };
 
 // -------------------------------------------------------------------------------------------------------------
 // Command line
 // -------------------------------------------------------------------------------------------------------------
-/** A PostgreSQL interval a person would type: '<number> <unit>' (ms … hours) or 'hh:mm[:ss]'. */
-const INTERVAL = /^(?:(\d+(?:\.\d+)?)\s*(?:ms|msecs?|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hours?)|\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/i;
-
-const integer = (name: string, min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, `${name} must be a whole number`)
-    .transform(Number)
-    .pipe(z.number().int().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`));
-
 export const argsSchema = z.object({
-  batch: integer('--batch', 1, 10_000).default(50),
-  lease: z
-    .string()
-    .trim()
-    .regex(INTERVAL, "--lease must be an interval such as '30 seconds', '5 minutes' or '00:05:00'")
-    .refine((v) => !/^0+(\.0+)?\s*[a-z]/i.test(v) && !/^0?0:00(:00(\.0+)?)?$/.test(v), '--lease must be longer than 0')
-    .default('5 minutes'),
+  batch: integerArg('--batch', 1, 10_000).default(50),
+  lease: intervalArg('--lease', '5 minutes').default('5 minutes'),
   once: z.boolean().default(false),
-  webhook: z
-    .url({ protocol: /^https?$/, error: '--webhook must be an http:// or https:// URL' })
-    .optional(),
-  pollMs: integer('--poll-ms', 10, 86_400_000).optional(),
-  maxAttempts: integer('--max-attempts', 1, 1000).optional(),
-  retryDelay: z
-    .string()
-    .trim()
-    .regex(INTERVAL, "--retry-delay must be an interval such as '30 seconds', '1 minute' or '00:01:00'")
-    .refine((v) => !/^0+(\.0+)?\s*[a-z]/i.test(v) && !/^0?0:00(:00(\.0+)?)?$/.test(v), '--retry-delay must be longer than 0')
-    .optional(),
+  webhook: webhookArg.optional(),
+  pollMs: integerArg('--poll-ms', 10, 86_400_000).optional(),
+  maxAttempts: integerArg('--max-attempts', 1, 1000).optional(),
+  retryDelay: intervalArg('--retry-delay', '1 minute').optional(),
   help: z.boolean().default(false),
 });
 export type Args = z.infer<typeof argsSchema>;
 
-const envSchema = z.object({
-  DATABASE_URL: z
-    .string({ error: 'DATABASE_URL is required: the database whose outbox to dispatch' })
-    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// or postgresql:// URL'),
-});
-
-export class UsageError extends Error {}
-
-function issues(error: z.ZodError): string {
-  return error.issues.map((i) => i.message).join('; ');
-}
+const envSchema = databaseUrlEnv('the database whose outbox to dispatch');
+const issues = zodIssues;
 
 export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): { args: Args; databaseUrl: string } {
   let values: Record<string, string | boolean | undefined>;
@@ -368,17 +221,7 @@ async function main(): Promise<number> {
       pollMs: args.pollMs,
       signal: stop.signal,
       onBatch: (result) => {
-        for (const failure of result.failures) {
-          const next = failure.dead
-            ? 'dead: its last attempt (re-queue it with requeue_coordinator_notifications)'
-            : failure.nextAttemptAt
-              ? `retried after ${failure.nextAttemptAt}`
-              : 'its claim had lapsed: retried by whoever holds it now';
-          console.error(`notification ${failure.id} not delivered (${next}): ${failure.error}`);
-        }
-        if (result.confirmed < result.delivered) {
-          console.error(`${result.delivered - result.confirmed} delivered notification(s) could not be confirmed: the claim lapsed (--lease ${args.lease}); they will be sent again`);
-        }
+        for (const line of batchReport(result, 'notification', args.lease, 're-queue it with requeue_coordinator_notifications')) console.error(line);
       },
     });
     if (totals.confirmed < totals.delivered) {
@@ -394,11 +237,5 @@ async function main(): Promise<number> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(`dispatch-notifications: ${errorText(err)}`);
-      process.exit(1);
-    },
-  );
+  runMain('dispatch-notifications', main);
 }
