@@ -4,7 +4,8 @@
 // migrations (Supabase CLI) and seed. DATABASE_URL: nothing is dropped; pending migrations are applied and
 // the seed (idempotent: fixed ids, `on conflict do nothing`) is run.
 import { adminUrlFor, startCluster, urlFor } from './lib/cluster.ts';
-import { applyCompatLayer, applyMigrations, applySeed, databaseUrlFromEnv, withClient } from './lib/database.ts';
+import { applyCompatLayer, applyMigrations, applySeed, withClient } from './lib/database.ts';
+import { databaseUrlFromEnv } from './lib/url.ts';
 import { LOCAL_DATA_DIR, LOCAL_PORT, LOCAL_PORT_HINT } from './lib/local.ts';
 import { ensureSystemPackages } from './lib/system.ts';
 

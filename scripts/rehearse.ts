@@ -8,7 +8,7 @@
 //                every lock the reader and writer wait for;
 //   steps.ts     every later migration as a deploy applies it (`supabase migration up`, one transaction per
 //                file), every rollback newest first (psql --single-transaction), every migration again; and
-//                pg_dump --schema-only before the rollbacks and after the re-apply;
+//                the schema (scripts/lib/schema-snapshot.ts) before the rollbacks and after the re-apply;
 //   drill.ts     during every step, a transaction writing in the app's lock order (a user, then its mentor);
 //   report.ts    per step: ACCESS EXCLUSIVE on peer_mentors held/waited, the writer's longest lock wait,
 //                errors, the drill's outcome; the targets.
@@ -109,7 +109,7 @@ async function main(): Promise<number> {
     console.log(`reader: ${reader.ops.length} statements, ${reader.ops.filter((o) => o.error).length} errors; ` +
       `writer: ${writer.ops.length} statements, ${writer.ops.filter((o) => o.error).length} errors`);
     if (errors.length > 0) console.log(`first error: ${errors[0]}`);
-    console.log(`schema after rollback + re-apply: ${diff.length === 0 ? 'identical (pg_dump --schema-only)' : `DIFFERENT\n  ${diff.slice(0, 40).join('\n  ')}`}`);
+    console.log(`schema after rollback + re-apply: ${diff.length === 0 ? 'identical (catalog snapshot)' : `DIFFERENT\n  ${diff.slice(0, 40).join('\n  ')}`}`);
     console.log(`CLI start-up (included in each migrate/reapply wall time): ~${loaded.cliOverheadMs} ms; lock sampling every ${config.REHEARSE_SAMPLE_MS} ms`);
     for (const r of rows.filter((x) => !meetsTargets(x))) {
       console.log(`miss: ${r.kind} ${r.name}: ${[

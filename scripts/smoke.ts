@@ -11,6 +11,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { acquireTarget, prepare, ROOT, rowCounts, withClient, type Target } from './lib/database.ts';
 import { run } from './lib/run.ts';
+import { displayUrl, PostgresUrl, splitPassword } from './lib/url.ts';
 
 const USAGE = 'Usage: npm run smoke -- [<postgres://user:password@host:port/database>]  (or set DATABASE_URL; with neither, a throwaway database)';
 const SMOKE_FILE = path.join(ROOT, 'supabase', 'tests', 'pgtap', 'smoke', 'migration_smoke_test.test.sql');
@@ -18,27 +19,7 @@ const SMOKE_FILE = path.join(ROOT, 'supabase', 'tests', 'pgtap', 'smoke', 'migra
 const Args = z
   .array(z.string())
   .max(1, 'expected at most one argument, the database URL')
-  .pipe(z.tuple([z.string().regex(/^postgres(ql)?:\/\//, 'the database URL must start with postgres:// or postgresql://')]).or(z.tuple([])));
-
-/** The URL with its password masked, for printing. */
-function displayUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '<unparseable url>';
-  }
-}
-
-/** The URL without its password, and the password (decoded) for PGPASSWORD. */
-function splitPassword(url: string): { url: string; password?: string } {
-  const u = new URL(url);
-  if (!u.password) return { url };
-  const password = decodeURIComponent(u.password);
-  u.password = '';
-  return { url: u.toString(), password };
-}
+  .pipe(z.tuple([PostgresUrl.describe('the database URL')]).or(z.tuple([])));
 
 type Counts = Record<string, number>;
 

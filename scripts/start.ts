@@ -2,7 +2,8 @@
 // overrides the version) on 127.0.0.1 with every migration and the demo data. A second run reuses the running
 // (or stopped) cluster and applies only pending migrations.
 import { startCluster } from './lib/cluster.ts';
-import { applyCompatLayer, applyMigrations, applySeed, databaseUrlFromEnv, serverVersion, withClient } from './lib/database.ts';
+import { applyCompatLayer, applyMigrations, applySeed, serverVersion, withClient } from './lib/database.ts';
+import { databaseUrlFromEnv } from './lib/url.ts';
 import { LOCAL_DATA_DIR, LOCAL_PORT, LOCAL_PORT_HINT } from './lib/local.ts';
 import { ensureSystemPackages } from './lib/system.ts';
 

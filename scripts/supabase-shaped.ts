@@ -23,8 +23,10 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { z } from 'zod';
 import { startThrowawayCluster, type Cluster } from './lib/cluster.ts';
-import { applyMigrations, applySeed, ROOT, withClient, withDatabase } from './lib/database.ts';
+import { applyMigrations, applySeed, ROOT, withClient } from './lib/database.ts';
 import { run } from './lib/run.ts';
+import { environmentSnapshot } from './lib/schema-snapshot.ts';
+import { withDatabase, withUser } from './lib/url.ts';
 import { ensureSystemPackages, pgBin } from './lib/system.ts';
 
 const USAGE = 'Usage: npm run supabase-shaped -- --postgres-repo DIR --auth-repo DIR [--keep]   (DIR: a clone of supabase/postgres, of supabase/auth)';
@@ -65,22 +67,8 @@ async function psqlLenient(url: string, sql: string, label: string): Promise<str
 }
 
 function urlAs(cluster: Cluster, user: string, database = 'postgres'): string {
-  const u = new URL(withDatabase(cluster.adminUrl, database));
-  u.username = user;
-  return u.toString();
+  return withUser(withDatabase(cluster.adminUrl, database), user);
 }
-
-const SNAPSHOT = `
-select jsonb_build_object(
-  'databases', (select jsonb_agg(datname order by datname) from pg_database),
-  'schemas', (select jsonb_agg(nspname order by nspname) from pg_namespace where nspname not like 'pg_temp_%' and nspname not like 'pg_toast_temp_%'),
-  'extensions', (select jsonb_agg(extname || ' ' || extversion order by extname) from pg_extension),
-  'roles', (select jsonb_agg(rolname order by rolname) from pg_roles),
-  'auth.users', (select count(*) from auth.users),
-  'public', (select jsonb_object_agg(c.relname, (xpath('/row/n/text()', query_to_xml(format('select count(*) as n from %I.%I', n.nspname, c.relname), false, true, '')))[1]::text)
-               from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' and c.relkind = 'r'),
-  'publication', (select jsonb_agg(schemaname || '.' || tablename order by 1) from pg_publication_tables where pubname = 'supabase_realtime')
-) as snapshot`;
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
@@ -128,11 +116,11 @@ async function main(): Promise<number> {
     // The project, like `npm start` would put it there.
     await applyMigrations(cluster.url);
     await applySeed(cluster.url);
-    const before = await withClient(cluster.url, async (c) => (await c.query<{ snapshot: unknown }>(SNAPSHOT)).rows[0]!.snapshot);
+    const before = await environmentSnapshot(cluster.url);
 
     console.log(`\n== DATABASE_URL=${cluster.url} npm test`);
     const test = await run('npm', ['test'], { cwd: ROOT, echo: true, allowFailure: true, env: { ...process.env, DATABASE_URL: cluster.url } });
-    const after = await withClient(cluster.url, async (c) => (await c.query<{ snapshot: unknown }>(SNAPSHOT)).rows[0]!.snapshot);
+    const after = await environmentSnapshot(cluster.url);
 
     const same = JSON.stringify(before) === JSON.stringify(after);
     console.log('\n== supabase-shaped: result');

@@ -10,8 +10,9 @@
 //   5. the cluster is stopped and deleted (also on Ctrl-C). On DATABASE_URL nothing is left behind.
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { acquireTarget, applyCompatLayer, applyMigrations, prepare, ROOT, serverVersion, withClient, withDatabase, type Target } from './lib/database.ts';
+import { acquireTarget, applyCompatLayer, applyMigrations, prepare, ROOT, serverVersion, withClient, type Target } from './lib/database.ts';
 import { run } from './lib/run.ts';
+import { isLocalHost, withDatabase, withSslModeDisable, withUser } from './lib/url.ts';
 
 export const TEMPLATE_DATABASE = 'peer_mentor_test_template';
 /** Per test: a test that hangs fails after this long (and the run goes on to clean up its cluster). */
@@ -147,9 +148,7 @@ async function runLint(target: Target, tally: Tally): Promise<void> {
   const created = !state.installed && target.adminUrl !== undefined;
   if (created) await withClient(target.adminUrl!, (c) => c.query('create extension if not exists plpgsql_check with schema extensions'));
   try {
-    const u = new URL(target.url);
-    if (!u.searchParams.has('sslmode')) u.searchParams.set('sslmode', 'disable');
-    const result = await run(path.join(ROOT, 'node_modules', '.bin', 'supabase'), ['db', 'lint', '--db-url', u.toString(), '--schema', LINT_SCHEMAS.join(','), '--fail-on', 'warning'], {
+    const result = await run(path.join(ROOT, 'node_modules', '.bin', 'supabase'), ['db', 'lint', '--db-url', withSslModeDisable(target.url), '--schema', LINT_SCHEMAS.join(','), '--fail-on', 'warning'], {
       cwd: ROOT,
       echo: true,
       allowFailure: true,
@@ -208,14 +207,12 @@ function selectedFiles(): { nodeFiles: string[] } {
  * on Supabase postgres may create itself (supautils) and on plain PostgreSQL only a superuser may.
  */
 async function localAdminUrl(url: string): Promise<string | undefined> {
-  const u = new URL(url);
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname) || u.username === 'supabase_admin') return undefined;
-  u.username = 'supabase_admin';
-  u.password = 'postgres';
+  if (!isLocalHost(url) || new URL(url).username === 'supabase_admin') return undefined;
+  const admin = withUser(url, 'supabase_admin', 'postgres');
   try {
-    const ok = await withClient(u.toString(), async (c) =>
+    const ok = await withClient(admin, async (c) =>
       (await c.query<{ su: boolean }>('select rolsuper as su from pg_roles where rolname = current_user')).rows[0]?.su === true);
-    return ok ? u.toString() : undefined;
+    return ok ? admin : undefined;
   } catch {
     return undefined;
   }

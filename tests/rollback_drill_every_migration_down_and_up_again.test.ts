@@ -1,7 +1,7 @@
 // Rollback drill on a small populated database: every rollback script, newest first, down to the baseline;
 // after each step the schema is exactly that of a database migrated only that far, `select *` and inserts
 // naming only the baseline columns keep working and no baseline row is lost; then the Supabase CLI applies
-// the migrations again and `pg_dump --schema-only` is identical to before the drill.
+// the migrations again and the schema (scripts/lib/schema-snapshot.ts) is identical to before the drill.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -9,7 +9,8 @@ import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { applyMigrations, psqlFile, ROOT } from '../scripts/lib/database.ts';
 import { run } from '../scripts/lib/run.ts';
-import { pgBin, pgDumpMajor } from '../scripts/lib/system.ts';
+import { catalogSnapshot, formatSnapshotDiff, sameSnapshot, snapshotDiff } from '../scripts/lib/schema-snapshot.ts';
+import { pgBin } from '../scripts/lib/system.ts';
 import { createPlatformDatabase, createTestDatabase, urlForDatabase, type TestDatabase } from './support/database.ts';
 
 const MIGRATIONS_DIR = path.join(ROOT, 'supabase', 'migrations');
@@ -44,113 +45,13 @@ async function runRollback(url: string, file: string, { allowHistoryDrop }: { al
   });
 }
 
-/**
- * The schema as text: pg_dump --schema-only where our pg_dump can dump this server; on a newer server (pg_dump
- * 15 refuses PostgreSQL 17) the catalog's own definitions instead (CATALOG_SCHEMA). The migration history
- * table is left out either way (its rows are data anyway).
- */
-async function schemaDump(url: string): Promise<string> {
-  const [server] = await query<{ major: number }>(url, `select current_setting('server_version_num')::int / 10000 as major`);
-  if (server!.major <= pgDumpMajor()) {
-    const { stdout } = await run(pgBin('pg_dump'), [
-      '--schema-only', '--restrict-key=schemacompare', '--exclude-schema=supabase_migrations', '-d', url,
-    ]);
-    return stdout;
-  }
-  return (await query<{ line: string }>(url, CATALOG_SCHEMA)).map((r) => r.line).join('\n');
-}
+/** The schema as the catalog snapshot sees it (scripts/lib/schema-snapshot.ts), as on every server version. */
+const schemaDump = (url: string) => catalogSnapshot(url);
 
-/**
- * One line per schema object and its definition, from the catalog (pg_get_*def, ACLs, comments, settings), in
- * a fixed order and without OIDs: what pg_dump --schema-only would differ on, for every schema but the system
- * ones and supabase_migrations.
- */
-const CATALOG_SCHEMA = `
-with ns as (
-  select oid, nspname from pg_catalog.pg_namespace
-   where nspname not in ('pg_catalog', 'information_schema', 'pg_toast', 'supabase_migrations')
-     and nspname not like 'pg_temp_%' and nspname not like 'pg_toast_temp_%'
-), lines as (
-  select 'schema ' || n.nspname || ' owner ' || pg_catalog.pg_get_userbyid(s.nspowner) || ' acl ' || coalesce(s.nspacl::text, '-') as line
-    from ns n join pg_catalog.pg_namespace s on s.oid = n.oid
-  union all
-  select 'extension ' || e.extname || ' ' || e.extversion || ' in ' || e.extnamespace::regnamespace::text from pg_catalog.pg_extension e
-  union all
-  select 'relation ' || c.oid::regclass::text || ' kind ' || c.relkind::text || ' owner ' || pg_catalog.pg_get_userbyid(c.relowner)
-         || ' acl ' || coalesce(c.relacl::text, '-') || ' rls ' || c.relrowsecurity || '/' || c.relforcerowsecurity
-         || ' options ' || coalesce(c.reloptions::text, '-') || ' comment ' || coalesce(pg_catalog.obj_description(c.oid, 'pg_class'), '-')
-    from pg_catalog.pg_class c join ns on ns.oid = c.relnamespace where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f', 'c')
-  union all
-  select 'column ' || c.oid::regclass::text || '.' || a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod)
-         || case when a.attnotnull then ' not null' else '' end
-         || coalesce(' default ' || pg_catalog.pg_get_expr(d.adbin, d.adrelid), '') || ' identity ' || a.attidentity::text
-         || ' generated ' || a.attgenerated::text || ' acl ' || coalesce(a.attacl::text, '-')
-         || ' comment ' || coalesce(pg_catalog.col_description(c.oid, a.attnum), '-')
-    from pg_catalog.pg_class c join ns on ns.oid = c.relnamespace
-    join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
-    left join pg_catalog.pg_attrdef d on d.adrelid = c.oid and d.adnum = a.attnum
-   where c.relkind in ('r', 'p', 'v', 'm', 'f', 'c')
-  union all
-  select 'constraint ' || coalesce(r.conrelid::regclass::text, r.contypid::regtype::text) || ' ' || r.conname || ' '
-         || pg_catalog.pg_get_constraintdef(r.oid) || case when r.convalidated then '' else ' not valid' end
-         || ' comment ' || coalesce(pg_catalog.obj_description(r.oid, 'pg_constraint'), '-')
-    from pg_catalog.pg_constraint r join ns on ns.oid = r.connamespace
-  union all
-  select 'index ' || pg_catalog.pg_get_indexdef(i.indexrelid) from pg_catalog.pg_index i
-    join pg_catalog.pg_class c on c.oid = i.indexrelid join ns on ns.oid = c.relnamespace
-  union all
-  select 'trigger ' || pg_catalog.pg_get_triggerdef(t.oid) || ' enabled ' || t.tgenabled::text
-         || ' comment ' || coalesce(pg_catalog.obj_description(t.oid, 'pg_trigger'), '-')
-    from pg_catalog.pg_trigger t join pg_catalog.pg_class c on c.oid = t.tgrelid join ns on ns.oid = c.relnamespace
-   where not t.tgisinternal
-  union all
-  select 'function ' || p.oid::regprocedure::text || ' owner ' || pg_catalog.pg_get_userbyid(p.proowner) || ' acl '
-         || coalesce(p.proacl::text, '-') || ' comment ' || coalesce(pg_catalog.obj_description(p.oid, 'pg_proc'), '-') || ' '
-         || case when p.prokind in ('f', 'p', 'w') then pg_catalog.pg_get_functiondef(p.oid) else p.prokind::text end
-    from pg_catalog.pg_proc p join ns on ns.oid = p.pronamespace
-   where not exists (select 1 from pg_catalog.pg_depend dep where dep.classid = 'pg_proc'::regclass and dep.objid = p.oid and dep.deptype = 'e')
-  union all
-  select 'view ' || c.oid::regclass::text || ' ' || pg_catalog.pg_get_viewdef(c.oid) from pg_catalog.pg_class c
-    join ns on ns.oid = c.relnamespace where c.relkind in ('v', 'm')
-  union all
-  select 'policy ' || pol.polrelid::regclass::text || ' ' || pol.polname || ' ' || pol.polcmd::text || ' ' || pol.polpermissive::text
-         || ' to ' || (select pg_catalog.string_agg(case when r = 0 then 'public' else pg_catalog.pg_get_userbyid(r) end, ',' order by 1)
-                         from unnest(pol.polroles) r)
-         || ' using ' || coalesce(pg_catalog.pg_get_expr(pol.polqual, pol.polrelid), '-')
-         || ' check ' || coalesce(pg_catalog.pg_get_expr(pol.polwithcheck, pol.polrelid), '-')
-    from pg_catalog.pg_policy pol
-  union all
-  select 'type ' || t.oid::regtype::text || ' ' || t.typtype::text || ' owner ' || pg_catalog.pg_get_userbyid(t.typowner)
-         || ' acl ' || coalesce(t.typacl::text, '-') || ' comment ' || coalesce(pg_catalog.obj_description(t.oid, 'pg_type'), '-')
-         || coalesce(' labels ' || (select pg_catalog.string_agg(e.enumlabel, ',' order by e.enumsortorder) from pg_catalog.pg_enum e where e.enumtypid = t.oid), '')
-         || coalesce(' domain ' || pg_catalog.format_type(t.typbasetype, t.typtypmod), '')
-    from pg_catalog.pg_type t join ns on ns.oid = t.typnamespace where t.typtype in ('e', 'd')
-  union all
-  select 'sequence ' || s.seqrelid::regclass::text || ' ' || pg_catalog.format_type(s.seqtypid, null) || ' ' || s.seqstart
-         || ' ' || s.seqincrement || ' ' || s.seqmin || ' ' || s.seqmax || ' ' || s.seqcache || ' ' || s.seqcycle::text
-    from pg_catalog.pg_sequence s join pg_catalog.pg_class c on c.oid = s.seqrelid join ns on ns.oid = c.relnamespace
-  union all
-  select 'publication ' || pubname || ' table ' || schemaname || '.' || tablename from pg_catalog.pg_publication_tables
-  union all
-  select 'default acl ' || pg_catalog.pg_get_userbyid(d.defaclrole) || ' ' || coalesce(d.defaclnamespace::regnamespace::text, '-')
-         || ' ' || d.defaclobjtype::text || ' ' || d.defaclacl::text from pg_catalog.pg_default_acl d
-)
-select line from lines order by line collate "C"`;
-
-/** Equal dumps, or a failure listing the lines only one side has (a readable schema diff). */
-function assertSameSchema(actual: string, expected: string | undefined, message: string): void {
-  if (actual === expected) return;
-  const count = (text: string) => {
-    const m = new Map<string, number>();
-    for (const line of text.split('\n')) if (line.trim() !== '' && !line.startsWith('--')) m.set(line, (m.get(line) ?? 0) + 1);
-    return m;
-  };
-  const a = count(actual);
-  const e = count(expected ?? '');
-  const onlyIn = (x: Map<string, number>, y: Map<string, number>) =>
-    [...x].filter(([line, n]) => n > (y.get(line) ?? 0)).map(([line]) => line).slice(0, 25);
-  assert.fail(`${message}\n  only in the actual schema:\n    ${onlyIn(a, e).join('\n    ') || '(line order differs)'}` +
-    `\n  only in the expected schema:\n    ${onlyIn(e, a).join('\n    ') || '(line order differs)'}`);
+/** Equal snapshots, or a failure listing the lines only one side has (a readable schema diff). */
+function assertSameSchema(actual: string[], expected: string[] | undefined, message: string): void {
+  const diff = snapshotDiff(expected ?? [], actual);
+  if (!sameSnapshot(diff)) assert.fail(`${message}\n${formatSnapshotDiff(diff, { expected: 'the expected schema', actual: 'the actual schema' })}`);
 }
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
@@ -249,7 +150,7 @@ test('rollbacks newest first keep baseline data and clients working, leave exact
   // The schema after each migration, built forward on a fresh database with psql (no data needed).
   reference = { name: `${db.name}_ref`, url: urlForDatabase(`${db.name}_ref`) };
   await createPlatformDatabase(reference.name);
-  const schemaAfter = new Map<string, string>();
+  const schemaAfter = new Map<string, string[]>();
   for (const m of all) {
     await psqlFile(reference.url, m.file);
     schemaAfter.set(m.version, await schemaDump(reference.url));
@@ -297,7 +198,7 @@ test('rollbacks newest first keep baseline data and clients working, leave exact
   }
 
   await applyMigrations(db.url);
-  assertSameSchema(await schemaDump(db.url), before, 'after rolling back and re-applying, pg_dump --schema-only is identical');
+  assertSameSchema(await schemaDump(db.url), before, 'after rolling back and re-applying, the schema (catalog snapshot) is identical');
 
   // The re-applied history migration starts a chain for every mentor, including those added meanwhile.
   const [chains] = await query<{ mentors: string; with_history: string; ending_at_status: string }>(db.url, `

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { ROOT, withClient } from '../lib/database.ts';
+import { withDatabase } from '../lib/url.ts';
 
 export const BENCH_DIR = path.join(ROOT, 'bench');
 export const RESULTS_FILE = path.join(BENCH_DIR, 'results.json');
@@ -58,11 +59,8 @@ export async function inTransaction<T>(c: pg.ClientBase, fn: () => Promise<T>): 
 
 export { withClient };
 
-export function urlForDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
+/** The same server and credentials, another database (scripts/lib/url.ts). */
+export const urlForDatabase = withDatabase;
 
 /** Rotates xs by k: run i of a repeated measurement starts with a different variant. */
 export const rotate = <T>(xs: readonly T[], k: number): T[] => xs.map((_, i) => xs[(i + k) % xs.length]!);

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { run } from './run.ts';
 import { pgBin, serverSettings } from './system.ts';
+import { buildUrl } from './url.ts';
 
 /** The platform's superuser: owns what Supabase owns; only the harness connects as it. */
 export const ADMIN_USER = 'supabase_admin';
@@ -50,7 +51,7 @@ function asServerUser(): { uid?: number; gid?: number } {
 }
 
 export function urlFor(port: number, database = 'postgres', user = APP_USER): string {
-  return `postgresql://${user}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  return buildUrl({ port, user, password: PASSWORD, database });
 }
 
 export function adminUrlFor(port: number, database = 'postgres'): string {

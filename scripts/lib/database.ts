@@ -3,10 +3,10 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import pg from 'pg';
-import { z } from 'zod';
 import { startThrowawayCluster, type Cluster } from './cluster.ts';
 import { run } from './run.ts';
 import { ensureSystemPackages, pgBin } from './system.ts';
+import { databaseUrlFromEnv, withSslModeDisable } from './url.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const COMPAT_SQL = path.join(ROOT, 'supabase', 'compat', 'supabase.sql');
@@ -14,21 +14,6 @@ export const COMPAT_SQL = path.join(ROOT, 'supabase', 'compat', 'supabase.sql');
 export const PLATFORM_OBJECTS_SQL = path.join(ROOT, 'supabase', 'compat', 'platform_objects.sql');
 export const SEED_SQL = path.join(ROOT, 'supabase', 'seed.sql');
 const SUPABASE_CLI = path.join(ROOT, 'node_modules', '.bin', 'supabase');
-
-const databaseUrl = z
-  .string()
-  .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
-  .optional();
-
-/** DATABASE_URL, validated; undefined when unset or empty. */
-export function databaseUrlFromEnv(name = 'DATABASE_URL'): string | undefined {
-  const raw = process.env[name];
-  const parsed = databaseUrl.safeParse(raw === '' ? undefined : raw);
-  if (!parsed.success) {
-    throw new Error(`${name} ${parsed.error.issues.map((i) => i.message).join('; ')} (got ${JSON.stringify(raw)})`);
-  }
-  return parsed.data;
-}
 
 export interface Target {
   /** As the developer's role (`postgres` on a cluster of ours: not a superuser). */
@@ -47,13 +32,6 @@ export async function acquireTarget(envName = 'DATABASE_URL', settings: Record<s
   await ensureSystemPackages();
   const cluster: Cluster = await startThrowawayCluster(settings);
   return { url: cluster.url, adminUrl: cluster.adminUrl, throwaway: true, release: () => cluster.stop() };
-}
-
-/** The same server and credentials, another database. */
-export function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }
 
 export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -94,12 +72,6 @@ export async function applyCompatLayer(url: string, adminUrl?: string): Promise<
   if (await hasSupabaseLayer(adminUrl ?? url)) return 'skipped';
   await psqlFile(adminUrl ?? url, COMPAT_SQL);
   return 'applied';
-}
-
-function withSslModeDisable(url: string): string {
-  const u = new URL(url);
-  if (!u.searchParams.has('sslmode')) u.searchParams.set('sslmode', 'disable');
-  return u.toString();
 }
 
 /** Applies pending migrations with the real Supabase CLI; it records them in supabase_migrations.schema_migrations. */

@@ -5,7 +5,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { applyCompatLayer, ROOT, type Target, withClient, withDatabase } from '../lib/database.ts';
+import { applyCompatLayer, ROOT, type Target, withClient } from '../lib/database.ts';
+import { withDatabase } from '../lib/url.ts';
 import { BASELINE, type Config, SEED_FILE } from './config.ts';
 import { cliMigrateUpTo, type Migration } from './steps.ts';
 

@@ -1,9 +1,11 @@
 // The steps of a deploy: each migration file as the Supabase CLI applies it, each rollback as its header says,
-// and the schema as pg_dump sees it before and after. A step's start, end and error are recorded as a Phase.
+// and the schema (the catalog snapshot) before and after. A step's start, end and error are recorded as a Phase.
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { run } from '../lib/run.ts';
+import { catalogSnapshot, snapshotDiff } from '../lib/schema-snapshot.ts';
+import { withSslModeDisable } from '../lib/url.ts';
 import { pgBin } from '../lib/system.ts';
 import { MIGRATIONS_DIR, ROLLBACKS_DIR, SUPABASE_CLI } from './config.ts';
 
@@ -58,12 +60,6 @@ export async function step(kind: Kind, name: string, fn: () => Promise<unknown>)
   return phase;
 }
 
-function withSslModeDisable(url: string): string {
-  const u = new URL(url);
-  if (!u.searchParams.has('sslmode')) u.searchParams.set('sslmode', 'disable');
-  return u.toString();
-}
-
 /**
  * `supabase migration up` on a working directory holding the migrations up to `upTo`, so exactly the next
  * pending one is applied, in the CLI's own transaction, as a deploy would.
@@ -86,22 +82,11 @@ export async function runRollback(url: string, file: string): Promise<void> {
   });
 }
 
-export async function schemaDump(url: string): Promise<string> {
-  const { stdout } = await run(pgBin('pg_dump'), ['--schema-only', '--restrict-key=rehearsal', '-d', url]);
-  return stdout;
-}
+/** The schema as the catalog snapshot sees it (scripts/lib/schema-snapshot.ts). */
+export const schemaDump = (url: string): Promise<string[]> => catalogSnapshot(url);
 
-/** The lines only one dump has ('-' before, '+' after); a reordering alone is reported as such. */
-export function schemaDiff(before: string, after: string): string[] {
-  const count = (text: string) => {
-    const m = new Map<string, number>();
-    for (const line of text.split('\n')) if (line.trim() !== '' && !line.startsWith('--')) m.set(line, (m.get(line) ?? 0) + 1);
-    return m;
-  };
-  const b = count(before);
-  const a = count(after);
-  const onlyIn = (x: Map<string, number>, y: Map<string, number>, sign: string) =>
-    [...x].filter(([line, n]) => n > (y.get(line) ?? 0)).map(([line]) => `${sign} ${line}`);
-  const diff = [...onlyIn(b, a, '-'), ...onlyIn(a, b, '+')];
-  return diff.length > 0 || before === after ? diff : ['(same lines, different order)'];
+/** The lines only one snapshot has ('-' before, '+' after). */
+export function schemaDiff(before: string[], after: string[]): string[] {
+  const d = snapshotDiff(before, after);
+  return [...d.onlyExpected.map((l) => `- ${l}`), ...d.onlyActual.map((l) => `+ ${l}`)];
 }

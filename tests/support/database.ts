@@ -12,10 +12,11 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { z } from 'zod';
 import { applyMigrations, COMPAT_SQL, PLATFORM_OBJECTS_SQL, psqlFile } from '../../scripts/lib/database.ts';
+import { PostgresUrl, withDatabase } from '../../scripts/lib/url.ts';
 
 const env = z
   .object({
-    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres URL (run through `npm test`)'),
+    DATABASE_URL: PostgresUrl.describe('DATABASE_URL (run through `npm test`)'),
     TEST_TEMPLATE_DATABASE: z.string().optional(),
     TEST_ADMIN_DATABASE_URL: z.string().optional(),
   })
@@ -52,7 +53,8 @@ export async function createPlatformDatabase(name: string): Promise<string> {
   return urlForDatabase(name);
 }
 
-async function dropDatabase(name: string): Promise<void> {
+/** Drops a database of the server (with force: tests may leave connections behind). */
+export async function dropDatabase(name: string): Promise<void> {
   const c = new pg.Client({ connectionString: env.DATABASE_URL });
   await c.connect();
   try {
@@ -69,9 +71,7 @@ export interface TestDatabase {
 }
 
 export function urlForDatabase(name: string, base = env.DATABASE_URL): string {
-  const u = new URL(base);
-  u.pathname = `/${name}`;
-  return u.toString();
+  return withDatabase(base, name);
 }
 
 export async function createTestDatabase(label: string): Promise<TestDatabase> {

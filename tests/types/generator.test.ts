@@ -19,6 +19,7 @@ import { readMetadata, type Metadata } from '../../scripts/gen-types/metadata.ts
 import { renderZodSchemas } from '../../scripts/gen-types/zod.ts';
 import { renderDatabaseFile } from '../../scripts/gen-types/postgres-meta.ts';
 import type { CallerUpdate } from '../../scripts/gen-types/callers.ts';
+import { withDatabase } from '../../scripts/lib/url.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -103,9 +104,7 @@ before(async () => {
   migrated = await createTestDatabase('gen_types_migrated');
   dbName = `t_gen_types_${randomBytes(3).toString('hex')}`;
   await admin((c) => c.query(`create database ${dbName}`));
-  const u = new URL(serverUrl);
-  u.pathname = `/${dbName}`;
-  dbUrl = u.toString();
+  dbUrl = withDatabase(serverUrl, dbName);
   const c = new pg.Client({ connectionString: dbUrl });
   await c.connect();
   try {
