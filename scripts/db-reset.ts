@@ -2,12 +2,14 @@
 //
 // Local database: the `postgres` database is dropped and created again, then compatibility layer,
 // migrations (Supabase CLI) and seed. DATABASE_URL: nothing is dropped; pending migrations are applied and
-// the seed (idempotent: fixed ids, `on conflict do nothing`) is run.
+// the seed (idempotent: fixed ids, `on conflict do nothing`) is run. Either way the Data API's schema cache is
+// reloaded (NOTIFY pgrst, 'reload schema').
 import { adminUrlFor, startCluster, urlFor } from './lib/cluster.ts';
 import { applyCompatLayer, applyMigrations, applySeed, withClient } from './lib/database.ts';
 import { databaseUrlFromEnv } from './lib/url.ts';
 import { LOCAL_DATA_DIR, LOCAL_PORT, LOCAL_PORT_HINT } from './lib/local.ts';
 import { ensureSystemPackages } from './lib/system.ts';
+import { reloadSchemaCache } from './lib/data-api.ts';
 
 async function main(): Promise<void> {
   const url = databaseUrlFromEnv();
@@ -15,6 +17,7 @@ async function main(): Promise<void> {
     await applyCompatLayer(url);
     await applyMigrations(url);
     await applySeed(url);
+    await reloadSchemaCache(url); // a Data API in front of it (npm start's, Supabase's) sees the new schema
     console.log(`Migrations and seed applied to ${url}`);
     return;
   }
@@ -28,6 +31,7 @@ async function main(): Promise<void> {
   await applyCompatLayer(local, adminUrlFor(LOCAL_PORT));
   await applyMigrations(local);
   await applySeed(local);
+  await reloadSchemaCache(local); // npm start's Data API, if it runs, reconnects and sees the new schema
   console.log(`Local database reset: ${local}`);
 }
 

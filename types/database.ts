@@ -631,6 +631,28 @@ export type Database = {
         Args: { p_as_of?: string }
         Returns: string
       }
+      set_mentor_status: {
+        Args: {
+          p_mentor_id: string
+          p_reason?: string
+          p_status: Database["public"]["Enums"]["mentor_status"]
+        }
+        Returns: {
+          certification_expires_at: string | null
+          created_at: string
+          id: string
+          status: Database["public"]["Enums"]["mentor_status"]
+          status_changed_at: string | null
+          status_reason: string | null
+          user_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "peer_mentors"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
     }
     Enums: {
       chapter_role: "peer_mentor" | "coordinator"

@@ -116,6 +116,11 @@ alter default privileges for role postgres in schema public grant all on tables 
 alter default privileges for role postgres in schema public grant all on functions to anon, authenticated, service_role;
 alter default privileges for role postgres in schema public grant all on sequences to anon, authenticated, service_role;
 
+-- graphql_public: the second schema a Supabase project's Data API exposes (config.toml [api] schemas). Empty
+-- here: pg_graphql (which puts graphql_public.graphql() in it) is not available on this machine.
+create schema if not exists graphql_public;
+grant usage on schema graphql_public to postgres, anon, authenticated, service_role;
+
 -- Realtime: the publication Supabase creates empty; tables join it (Dashboard, or a migration).
 do $$
 begin

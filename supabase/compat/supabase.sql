@@ -20,6 +20,8 @@
 --   * postgres may set session_replication_role (on Supabase through supautils'
 --     privileged_role_allowed_configs; here `grant set on parameter`, PostgreSQL 15+).
 --   * the supabase_realtime publication exists (empty, owned by postgres, as on Supabase).
+--   * authenticator, the login role of the Data API (PostgREST, `npm start`), and schema graphql_public, which a
+--     Supabase project's [api] schemas expose.
 --   * pg_cron, where the server preloads it (shared_preload_libraries), in schema cron with Supabase's grants.
 --   * Supabase's default privileges: new tables/functions/sequences in public are granted to the API roles
 --     (the migrations revoke and grant explicitly, so they never depend on this).
@@ -65,6 +67,14 @@ alter role anon inherit;
 alter role service_role inherit;
 alter role anon set statement_timeout = '3s';
 alter role authenticated set statement_timeout = '8s';
+-- authenticator: the login role PostgREST connects as (supabase/postgres init-scripts: `create user authenticator
+-- noinherit`, granted the three API roles; 20221028101028 and 20231130133139: 8 s statement and lock timeouts).
+-- It can only become anon, authenticated or service_role, as each request's JWT says. Left out on purpose:
+-- Supabase also grants it supabase_admin (a JWT with role supabase_admin would be a superuser) and preloads
+-- pg-safeupdate for it (UPDATE/DELETE without WHERE refused), which this machine does not have; docs/data-api.md.
+alter role authenticator login noinherit;
+alter role authenticator set statement_timeout = '8s';
+alter role authenticator set lock_timeout = '8s';
 grant anon, authenticated, service_role to authenticator;
 grant anon, authenticated, service_role to postgres;
 grant set on parameter session_replication_role to postgres;

@@ -91,7 +91,9 @@ select set_eq(
       ('authenticated', 'execute', 'function public.chapter_status_at(p_chapter_id uuid, p_at timestamp with time zone)'),
       ('authenticated', 'execute', 'function private.mentor_directory(p_mentor_id uuid)'),
       ('authenticated', 'execute', 'function private.history_actor_name(p_history_id bigint)'),
-      ('authenticated', 'execute', 'function private.history_job_name(p_history_id bigint)')$$,
+      ('authenticated', 'execute', 'function private.history_job_name(p_history_id bigint)'),
+      -- A status change that raises PM401 instead of changing 0 rows (issue 17), as the caller.
+      ('authenticated', 'execute', 'function public.set_mentor_status(p_mentor_id uuid, p_status mentor_status, p_reason text)')$$,
   'authenticated holds exactly the privileges its contract grants need');
 
 select * from finish();
