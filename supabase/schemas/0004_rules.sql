@@ -9,6 +9,7 @@
 --   PM102  only a system caller may set active while the certification has expired
 --   PM103  a mentor's id cannot change
 --   PM104  status_reason changes only together with a status change, for every caller
+--   PM401  set_mentor_status: no mentor with that id that the caller may change (not yours, or not there)
 
 -- ---------------------------------------------------------------------------------------------------------
 -- Who is calling
@@ -131,3 +132,34 @@ create trigger peer_mentors_status_rules_on_update
         or old.status_changed_at is distinct from new.status_changed_at
         or old.id is distinct from new.id)
   execute function private.enforce_mentor_status_rules();
+
+-- ---------------------------------------------------------------------------------------------------------
+-- A status change that says when it changed nothing (issue 17): the caller's own UPDATE (security invoker, so
+-- RLS, the column grants and the rules above apply), returning the row as it now is, or PM401 where a direct
+-- UPDATE would quietly change 0 rows. PM401 is the same for "not yours" and "not there": it reveals nothing.
+-- ---------------------------------------------------------------------------------------------------------
+create function public.set_mentor_status(p_mentor_id uuid, p_status public.mentor_status, p_reason text default null)
+returns public.peer_mentors
+language plpgsql
+volatile
+security invoker
+set search_path = ''
+as $$
+declare
+  v_row public.peer_mentors;
+begin
+  update public.peer_mentors pm
+     set status = p_status,
+         status_reason = p_reason
+   where pm.id = p_mentor_id
+  returning pm.* into v_row;
+  if not found then
+    raise exception 'no mentor % that you may change (not yours, or not there)', coalesce(p_mentor_id::text, 'null')
+      using errcode = 'PM401',
+            hint = 'a signed-in caller changes its own mentor row, or the mentors it is responsible for as a coordinator; an id it may not see looks the same as one that does not exist';
+  end if;
+  return v_row;
+end;
+$$;
+comment on function public.set_mentor_status(uuid, public.mentor_status, text) is
+  'Sets one mentor''s status and status_reason (null clears the reason) as the caller, exactly as a direct UPDATE would (RLS, column grants, status rules, history, notifications), and returns the mentor row as it now is. PM401 when the caller may not change that mentor or it does not exist (the same error for both, so it reveals nothing). Setting the status it already has with the same reason changes nothing and returns the row.';

@@ -3,7 +3,8 @@
 --
 --   anon           nothing at all.
 --   authenticated  reads through RLS (0008_rls.sql); updates only the columns named here; executes only the
---                  read-model and time-travel functions and the helpers its policies and BEFORE trigger call.
+--                  read-model and time-travel functions, set_mentor_status, and the helpers its policies and
+--                  BEFORE trigger call.
 --   service_role   reads and writes the tables (bypassing RLS) except writing the history (append-only,
 --                  trigger-written); executes the job and the dispatcher API.
 --   sequences      no API role holds any privilege on any sequence (identity columns need none).
@@ -78,6 +79,8 @@ grant execute on function private.mentor_directory(uuid), private.history_actor_
 grant execute on function public.mentors_expiring_within(integer) to authenticated, service_role;
 grant execute on function public.mentor_status_at(uuid, timestamptz), public.chapter_status_at(uuid, timestamptz)
   to authenticated, service_role;
+-- A status change that raises PM401 instead of changing 0 rows, as the caller (anon: never).
+grant execute on function public.set_mentor_status(uuid, public.mentor_status, text) to authenticated, service_role;
 -- The job and the dispatcher API: service role only.
 grant execute on function public.run_certification_expiry_job(timestamptz) to service_role;
 grant execute on function
