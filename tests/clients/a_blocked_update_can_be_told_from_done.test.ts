@@ -76,6 +76,7 @@ test('set_mentor_status answers an unknown id exactly as a mentor the caller may
   const unknown = 'e0000000-0000-4000-8000-0000000000ff';
   const hidden = await f.as(USER.carl).rpc('set_mentor_status', { p_mentor_id: MENTOR.max, p_status: 'paused' });
   const missing = await f.as(USER.carl).rpc('set_mentor_status', { p_mentor_id: unknown, p_status: 'paused' });
+  assert.equal(hidden.error?.code, 'PM401');
   assert.equal(missing.error?.code, hidden.error?.code);
   assert.equal(missing.status, hidden.status);
   assert.equal(missing.error?.message.replace(unknown, '<id>'), hidden.error?.message.replace(MENTOR.max, '<id>'), 'same message');
