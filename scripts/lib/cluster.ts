@@ -9,7 +9,7 @@
 // (created by Debian's postgresql-common) and every server-side command runs as that user.
 import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { run } from './run.ts';
@@ -67,6 +67,45 @@ export async function portIsFree(port: number): Promise<boolean> {
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
+
+/** True when something accepts connections on 127.0.0.1:port. */
+export function portAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1', timeout: 1000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+/**
+ * True once 127.0.0.1:port can be listened on. A port in the ephemeral range (54321 and 54322 are) can be held
+ * for up to a minute by a closed client connection that happened to get it as its local port (TIME_WAIT), with
+ * nothing listening: then this waits (up to `ms`, saying so once) instead of failing. A real listener: false.
+ */
+export async function portBecomesFree(port: number, ms = 75_000, onWait?: () => void): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  let told = false;
+  for (;;) {
+    if (await portIsFree(port)) return true;
+    if ((await portAccepts(port)) || Date.now() > deadline) return false;
+    if (!told) {
+      onWait?.();
+      told = true;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/** The message printed while waiting on a port held by a closed connection. */
+export const portWaitMessage = (port: number) =>
+  `port ${port} on 127.0.0.1 is held by a closed connection (TIME_WAIT, nothing listens); waiting up to 75 s for it…`;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -142,7 +181,7 @@ export async function startCluster({ dataDir, port, settings = {}, portHint }: S
     status = await run(pgBin('pg_ctl'), ['-D', dataDir, 'status'], { ...asServerUser(), allowFailure: true });
   }
   if (status.code !== 0) {
-    if (!(await portIsFree(port))) {
+    if (!(await portBecomesFree(port, 75_000, () => console.error(portWaitMessage(port))))) {
       throw new Error(`port ${port} on 127.0.0.1 is already in use by another program, so PostgreSQL cannot listen on it.\n` +
         (portHint ?? 'Stop that program or choose another port.'));
     }

@@ -17,7 +17,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import pg from 'pg';
-import { freePort, portIsFree } from './cluster.ts';
+import { freePort, portBecomesFree, portWaitMessage } from './cluster.ts';
 import { readApiConfig, type ApiConfig } from './config.ts';
 import { ROOT } from './database.ts';
 import { apiKey, LOCAL_JWT_SECRET } from './jwt.ts';
@@ -147,7 +147,7 @@ export async function startDataApi(options: DataApiOptions): Promise<DataApi> {
   const bin = options.bin ?? POSTGREST_BIN;
   const problem = postgrestProblem(bin);
   if (problem) throw new Error(problem);
-  if (options.port !== 0 && !(await portIsFree(options.port))) {
+  if (options.port !== 0 && !(await portBecomesFree(options.port, 75_000, () => options.log?.(portWaitMessage(options.port))))) {
     throw new Error(`port ${options.port} on 127.0.0.1 is already in use by another program, so the Data API cannot listen on it.\n` +
       (options.portHint ?? 'Stop that program or choose another port.'));
   }

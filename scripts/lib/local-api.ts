@@ -7,7 +7,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from
 import http from 'node:http';
 import path from 'node:path';
 import pg from 'pg';
-import { portIsFree } from './cluster.ts';
+import { portBecomesFree, portWaitMessage } from './cluster.ts';
 import { readApiConfig } from './config.ts';
 import { authenticatorUrl, postgrestProblem, reloadSchemaCache, REST_PREFIX } from './data-api.ts';
 import { ROOT } from './database.ts';
@@ -140,7 +140,7 @@ export async function ensureLocalDataApi(databaseUrl: string): Promise<LocalData
 
   const problem = postgrestProblem();
   if (problem) throw new Error(problem);
-  if (!(await portIsFree(port))) {
+  if (!(await portBecomesFree(port, 75_000, () => console.error(portWaitMessage(port))))) {
     throw new Error(`port ${port} on 127.0.0.1 is already in use by another program, so the Data API cannot listen on it.\n${LOCAL_API_PORT_HINT}`);
   }
   const login = await postgrestLogin(databaseUrl);
