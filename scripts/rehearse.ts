@@ -7,7 +7,7 @@
 //   monitor.ts   pg_locks sampled every REHEARSE_SAMPLE_MS: peer_mentors' locks, the steps' transactions and
 //                every lock the reader and writer wait for;
 //   steps.ts     every later migration as a deploy applies it (`supabase migration up`, one transaction per
-//                file), every rollback newest first (psql --single-transaction), every migration again; and
+//                file), every rollback newest first (as npm run db:rollback runs it), every migration again; and
 //                the schema (scripts/lib/schema-snapshot.ts) before the rollbacks and after the re-apply;
 //   drill.ts     during every step, a transaction writing in the app's lock order (a user, then its mentor);
 //   report.ts    per step: ACCESS EXCLUSIVE on peer_mentors held/waited, the writer's longest lock wait,
@@ -79,8 +79,8 @@ async function main(): Promise<number> {
     await idle(1000);
     for (const m of later) await deploy('migrate', m.name, () => cliMigrateUpTo(url, all, m.version, workdir));
     const before = await schemaDump(url);
-    console.log('Rollbacks, newest first (psql --single-transaction):');
-    for (const m of [...drilled].reverse()) await deploy('rollback', `${m.name}_down`, () => runRollback(url, m.rollback!));
+    console.log('Rollbacks, newest first (npm run db:rollback\'s code path: scripts/lib/rollback.ts):');
+    for (const m of [...drilled].reverse()) await deploy('rollback', `${m.name}_down`, () => runRollback(url, m.version));
     console.log('Migrations again:');
     for (const m of drilled) await deploy('reapply', m.name, () => cliMigrateUpTo(url, all, m.version, workdir));
     const after = await schemaDump(url);

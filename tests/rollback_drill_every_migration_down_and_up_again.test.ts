@@ -1,48 +1,27 @@
-// Rollback drill on a small populated database: every rollback script, newest first, down to the baseline;
-// after each step the schema is exactly that of a database migrated only that far, `select *` and inserts
+// Rollback drill on a small populated database: every rollback script, newest first, down to the baseline, each
+// through scripts/lib/rollback.ts (the code path of `npm run db:rollback`: the ordering check, one transaction,
+// the migration history row removed); after each step the schema is exactly that of a database migrated only that far, `select *` and inserts
 // naming only the baseline columns keep working and no baseline row is lost; then the Supabase CLI applies
 // the migrations again and the schema (scripts/lib/schema-snapshot.ts) is identical to before the drill.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
-import { applyMigrations, psqlFile, ROOT } from '../scripts/lib/database.ts';
-import { run } from '../scripts/lib/run.ts';
+import { applyMigrations, psqlFile } from '../scripts/lib/database.ts';
+import { migrations, rollbackMigration } from '../scripts/lib/rollback.ts';
 import { catalogSnapshot, formatSnapshotDiff, sameSnapshot, snapshotDiff } from '../scripts/lib/schema-snapshot.ts';
-import { pgBin } from '../scripts/lib/system.ts';
 import { createPlatformDatabase, createTestDatabase, urlForDatabase, type TestDatabase } from './support/database.ts';
 
-const MIGRATIONS_DIR = path.join(ROOT, 'supabase', 'migrations');
-const ROLLBACKS_DIR = path.join(ROOT, 'supabase', 'rollbacks');
 const BASELINE = '20261126100000';
 const BASELINE_TABLES = ['organizations', 'chapters', 'users', 'chapter_memberships', 'peer_mentors'] as const;
 
-interface Migration {
-  version: string;
-  file: string;
-  rollback: string;
-}
-
-function migrations(): Migration[] {
-  return readdirSync(MIGRATIONS_DIR)
-    .filter((f) => f.endsWith('.sql'))
-    .sort()
-    .map((f) => {
-      const version = f.slice(0, 14);
-      return { version, file: path.join(MIGRATIONS_DIR, f), rollback: path.join(ROLLBACKS_DIR, f.replace(/\.sql$/, '_down.sql')) };
-    });
-}
-
-/** A rollback runs the way its header says: psql, one transaction, stop on the first error. */
-async function runRollback(url: string, file: string, { allowHistoryDrop }: { allowHistoryDrop: boolean }) {
-  return run(pgBin('psql'), ['--no-psqlrc', '-q', '--single-transaction', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', file], {
-    allowFailure: true,
-    env: {
-      ...process.env,
-      PGOPTIONS: `--client-min-messages=warning${allowHistoryDrop ? ' -c app.allow_history_drop=on' : ''}`,
-    },
-  });
+/** A rollback as the command runs it; the error's message (psql's, or the refusal) when it fails. */
+async function runRollback(url: string, version: string, options: { allowHistoryDrop: boolean }): Promise<{ ok: boolean; error: string }> {
+  try {
+    await rollbackMigration(url, version, options);
+    return { ok: true, error: '' };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 /** The schema as the catalog snapshot sees it (scripts/lib/schema-snapshot.ts), as on every server version. */
@@ -137,8 +116,8 @@ after(async () => {
 });
 
 test('every migration after the baseline has a rollback script', () => {
-  const missing = migrations().filter((m) => m.version !== BASELINE && !existsSync(m.rollback));
-  assert.deepEqual(missing.map((m) => path.relative(ROOT, m.rollback)), [], 'missing rollback scripts');
+  const missing = migrations().filter((m) => m.version !== BASELINE && m.rollback === null);
+  assert.deepEqual(missing.map((m) => `supabase/rollbacks/${m.name}_down.sql`), [], 'missing rollback scripts');
 });
 
 // The drill compares the rolled-back schema with a reference database built forward on the same server, and
@@ -164,26 +143,27 @@ test('rollbacks newest first keep baseline data and clients working, leave exact
   // A rollback out of order refuses and names what to roll back first.
   const trigger = all.find((m) => m.version === '20261126100300');
   assert.ok(trigger, 'migration 20261126100300 exists');
-  const outOfOrder = await runRollback(db.url, trigger.rollback, { allowHistoryDrop: true });
-  assert.notEqual(outOfOrder.code, 0, 'rolling back 20261126100300 while later migrations are applied fails');
-  assert.match(outOfOrder.stderr, /roll back the newer migrations first/, 'and says to roll back the newer ones first');
+  const outOfOrder = await runRollback(db.url, trigger.version, { allowHistoryDrop: true });
+  assert.equal(outOfOrder.ok, false, 'rolling back 20261126100300 while later migrations are applied is refused');
+  assert.match(outOfOrder.error, /roll back the newer migrations first \(newest first\): \d{14}/, 'and names the newer ones to roll back first');
+  assertSameSchema(await schemaDump(db.url), before, 'the refused rollback changed nothing');
 
   let inserted = 0;
   const downTo = all.filter((m) => m.version !== BASELINE).reverse();
   for (const [i, m] of downTo.entries()) {
     const previous = all[all.findIndex((x) => x.version === m.version) - 1]!;
-    const label = path.basename(m.rollback, '.sql');
+    const label = `${m.name}_down`;
 
     if (m.version === '20261126100200') {
-      const refused = await runRollback(db.url, m.rollback, { allowHistoryDrop: false });
-      assert.notEqual(refused.code, 0, `${label} refuses without app.allow_history_drop`);
-      assert.match(refused.stderr, /refusing to drop public\.peer_mentor_status_history/, `${label} says why it refuses`);
+      const refused = await runRollback(db.url, m.version, { allowHistoryDrop: false });
+      assert.equal(refused.ok, false, `${label} refuses without app.allow_history_drop`);
+      assert.match(refused.error, /refusing to drop public\.peer_mentor_status_history/, `${label} says why it refuses`);
       assert.ok((await query(db.url, `select 1 from public.peer_mentor_status_history limit 1`)).length === 1,
         `${label}: the refusal left the history in place`);
     }
 
-    const result = await runRollback(db.url, m.rollback, { allowHistoryDrop: true });
-    assert.equal(result.code, 0, `${label} runs cleanly:\n${result.stderr}`);
+    const result = await runRollback(db.url, m.version, { allowHistoryDrop: true });
+    assert.ok(result.ok, `${label} runs cleanly:\n${result.error}`);
     assertSameSchema(await schemaDump(db.url), schemaAfter.get(previous.version),
       `after ${label} the schema is exactly that of a database migrated to ${previous.version}`);
     const recorded = await query<{ version: string }>(db.url,

@@ -8,8 +8,6 @@ export const USAGE =
   'default: a throwaway cluster), REHEARSE_MENTORS=1000000 (e.g. 20000 while developing), REHEARSE_CHAPTERS=2000, ' +
   'REHEARSE_SAMPLE_MS=20, REHEARSE_KEEP=0 (1: keep the scratch database on REHEARSAL_DATABASE_URL\'s server))';
 
-export const MIGRATIONS_DIR = path.join(ROOT, 'supabase', 'migrations');
-export const ROLLBACKS_DIR = path.join(ROOT, 'supabase', 'rollbacks');
 export const REPORT_FILE = path.join(ROOT, 'rehearsal', 'report.json');
 /** The same run as a Markdown table, for rehearsal/README.md's summary (git-ignored, like report.json). */
 export const SUMMARY_FILE = path.join(ROOT, 'rehearsal', 'report.md');

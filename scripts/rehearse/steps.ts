@@ -1,31 +1,15 @@
-// The steps of a deploy: each migration file as the Supabase CLI applies it, each rollback as its header says,
+// The steps of a deploy: each migration file as the Supabase CLI applies it, each rollback as `npm run db:rollback` runs it,
 // and the schema (the catalog snapshot) before and after. A step's start, end and error are recorded as a Phase.
-import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { run } from '../lib/run.ts';
 import { catalogSnapshot, snapshotDiff } from '../lib/schema-snapshot.ts';
 import { withSslModeDisable } from '../lib/url.ts';
-import { pgBin } from '../lib/system.ts';
-import { MIGRATIONS_DIR, ROLLBACKS_DIR, SUPABASE_CLI } from './config.ts';
+import { type Migration, rollbackMigration } from '../lib/rollback.ts';
+import { SUPABASE_CLI } from './config.ts';
 
-export interface Migration {
-  version: string;
-  name: string;
-  file: string;
-  /** Its rollback script, or null when supabase/rollbacks/ has none. */
-  rollback: string | null;
-}
-
-export function migrations(): Migration[] {
-  return readdirSync(MIGRATIONS_DIR)
-    .filter((f) => f.endsWith('.sql'))
-    .sort()
-    .map((f) => {
-      const rollback = path.join(ROLLBACKS_DIR, f.replace(/\.sql$/, '_down.sql'));
-      return { version: f.slice(0, 14), name: f.replace(/\.sql$/, ''), file: path.join(MIGRATIONS_DIR, f), rollback: existsSync(rollback) ? rollback : null };
-    });
-}
+export { migrations, type Migration } from '../lib/rollback.ts';
 
 export type Kind = 'migrate' | 'rollback' | 'reapply' | 'idle';
 export interface Phase {
@@ -75,11 +59,9 @@ export async function cliMigrateUpTo(url: string, all: Migration[], upTo: string
   });
 }
 
-export async function runRollback(url: string, file: string): Promise<void> {
-  // The history rollback refuses without this opt-in; a rehearsal means it.
-  await run(pgBin('psql'), ['--no-psqlrc', '-q', '--single-transaction', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', file], {
-    env: { ...process.env, PGOPTIONS: '--client-min-messages=warning -c app.allow_history_drop=on' },
-  });
+/** A rollback as `npm run db:rollback` runs it (scripts/lib/rollback.ts); a rehearsal means to drop the history. */
+export async function runRollback(url: string, version: string): Promise<void> {
+  await rollbackMigration(url, version, { allowHistoryDrop: true });
 }
 
 /** The schema as the catalog snapshot sees it (scripts/lib/schema-snapshot.ts). */

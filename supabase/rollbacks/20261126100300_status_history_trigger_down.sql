@@ -7,29 +7,10 @@
 -- so far (20261126100250's chain starts, this migration's gap-filling rows, the triggers' rows) stay; they go
 -- with the table in 20261126100200_status_history_down.sql. Re-applying this migration does not duplicate
 -- them: its gap-filling passes add a row only for a mentor without a chain, or whose status changed meanwhile.
--- Run newest first, in one transaction:
---   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261126100300_status_history_trigger_down.sql
+-- Run it with:
+--   npm run db:rollback -- 20261126100300
 set lock_timeout = '3s';
 set statement_timeout = '10min';
-
-do $$
-declare
-  v_newer text;
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    select string_agg(version, ', ' order by version desc) into v_newer
-      from supabase_migrations.schema_migrations where version > '20261126100300';
-    if v_newer is not null then
-      raise exception 'roll back the newer migrations first (newest first): %', v_newer
-        using errcode = 'dependent_objects_still_exist';
-    end if;
-  end if;
-  if to_regprocedure('private.visible_mentor_ids()') is not null then
-    raise exception 'roll back 20261126100400_row_level_security first: private.visible_mentor_ids() still exists'
-      using errcode = 'dependent_objects_still_exist';
-  end if;
-end
-$$;
 
 drop trigger if exists peer_mentors_status_rules_on_insert on public.peer_mentors;
 drop trigger if exists peer_mentors_status_rules_on_update on public.peer_mentors;
@@ -53,14 +34,5 @@ begin
   drop schema if exists private;
 exception when dependent_objects_still_exist then
   raise notice 'schema private kept: it still holds objects that 20261126100300 did not create';
-end
-$$;
-
--- Let `supabase migration up` apply the migration again.
-do $$
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    delete from supabase_migrations.schema_migrations where version = '20261126100300';
-  end if;
 end
 $$;

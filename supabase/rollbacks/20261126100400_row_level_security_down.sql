@@ -3,30 +3,10 @@
 -- 20261126100200 left them: every privilege revoked from public, anon, authenticated and service_role
 -- (RLS stays enabled; those migrations enabled it). The job_runs table comment gets its earlier text back.
 --
--- Until the migration is applied again, the API roles can read and write none of these tables. Run newest
--- first, in one transaction:
---   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261126100400_row_level_security_down.sql
+-- Until the migration is applied again, the API roles can read and write none of these tables. Run it with:
+--   npm run db:rollback -- 20261126100400
 set lock_timeout = '3s';
 set statement_timeout = '10min';
-
-do $$
-declare
-  v_newer text;
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    select string_agg(version, ', ' order by version desc) into v_newer
-      from supabase_migrations.schema_migrations where version > '20261126100400';
-    if v_newer is not null then
-      raise exception 'roll back the newer migrations first (newest first): %', v_newer
-        using errcode = 'dependent_objects_still_exist';
-    end if;
-  end if;
-  if to_regprocedure('public.run_certification_expiry_job(timestamptz)') is not null then
-    raise exception 'roll back 20261126100500_certification_expiry_job first: public.run_certification_expiry_job still exists'
-      using errcode = 'dependent_objects_still_exist';
-  end if;
-end
-$$;
 
 -- Dropping a policy takes ACCESS EXCLUSIVE on its table; take them all first, in the app's order (users, then
 -- peer_mentors and the history, then the tables their policies read), as the migration does, so a concurrent
@@ -56,12 +36,3 @@ revoke all on table
   from public, anon, authenticated, service_role;
 
 comment on table public.job_runs is 'One row per run of a background job (e.g. the certification-expiry job); history rows written by a run point at it through job_run_id.';
-
--- Let `supabase migration up` apply the migration again.
-do $$
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    delete from supabase_migrations.schema_migrations where version = '20261126100400';
-  end if;
-end
-$$;

@@ -3,8 +3,8 @@
 -- history, and the five functions (resolution, dispatcher API).
 --
 -- Undispatched notifications are lost with the table (a notice says how many); the status history they
--- point at is kept. Run newest first, in one transaction (its LOCK TABLE refuses to run outside one):
---   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261126100600_coordinator_notifications_down.sql
+-- point at is kept. Run it with (one transaction: its LOCK TABLE refuses to run outside one):
+--   npm run db:rollback -- 20261126100600
 --
 -- A rollback removes what its migration added, on purpose (rehearsed by `npm run rehearse`).
 -- squawk-ignore-file ban-drop-table
@@ -13,17 +13,8 @@ set statement_timeout = '10min';
 
 do $$
 declare
-  v_newer text;
   v_pending bigint;
 begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    select string_agg(version, ', ' order by version desc) into v_newer
-      from supabase_migrations.schema_migrations where version > '20261126100600';
-    if v_newer is not null then
-      raise exception 'roll back the newer migrations first (newest first): %', v_newer
-        using errcode = 'dependent_objects_still_exist';
-    end if;
-  end if;
   if to_regclass('public.coordinator_notifications') is not null then
     select count(*) into v_pending from public.coordinator_notifications where dispatched_at is null;
     raise notice 'dropping public.coordinator_notifications with % undispatched notification(s)', v_pending;
@@ -44,12 +35,3 @@ drop table if exists public.coordinator_notifications;
 drop function if exists private.queue_coordinator_notifications();
 drop function if exists public.coordinators_for_mentor(uuid);
 drop function if exists private.coordinators_for_mentors(uuid[]);
-
--- Let `supabase migration up` apply the migration again.
-do $$
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    delete from supabase_migrations.schema_migrations where version = '20261126100600';
-  end if;
-end
-$$;

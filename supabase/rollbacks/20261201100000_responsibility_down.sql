@@ -1,25 +1,10 @@
 -- Rollback of 20261201100000_responsibility.sql: drops the responsibility relation (its two tables, the view,
 -- the maintenance functions and their triggers on chapter_memberships, chapters and peer_mentors). Nothing
--- reads it once 20261201100200 is rolled back. Run newest first, in one transaction:
---   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261201100000_responsibility_down.sql
+-- reads it once 20261201100200 is rolled back. Run it with:
+--   npm run db:rollback -- 20261201100000
 -- squawk-ignore-file ban-drop-table
 set lock_timeout = '3s';
 set statement_timeout = '10min';
-
-do $$
-declare
-  v_newer text;
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    select string_agg(version, ', ' order by version desc) into v_newer
-      from supabase_migrations.schema_migrations where version > '20261201100000';
-    if v_newer is not null then
-      raise exception 'roll back the newer migrations first (newest first): %', v_newer
-        using errcode = 'dependent_objects_still_exist';
-    end if;
-  end if;
-end
-$$;
 
 -- DROP TRIGGER takes ACCESS EXCLUSIVE: in the migration's order (peer_mentors before the membership tables).
 lock table public.peer_mentors, public.chapters, public.chapter_memberships in access exclusive mode;
@@ -46,12 +31,3 @@ drop view if exists private.responsibilities;
 drop table if exists private.coordinator_scopes;
 drop table if exists private.mentor_scopes;
 drop type if exists private.responsibility_via;
-
--- Let `supabase migration up` apply the migration again.
-do $$
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    delete from supabase_migrations.schema_migrations where version = '20261201100000';
-  end if;
-end
-$$;

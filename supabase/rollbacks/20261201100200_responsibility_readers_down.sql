@@ -1,25 +1,10 @@
 -- Rollback of 20261201100200_responsibility_readers.sql: RLS, the rules, coordinators_for_mentor and the outbox
 -- go back to computing responsibility on the fly, exactly as 20261126100300/100400/100600 defined them (the
 -- function bodies, comments, policies and the rule trigger's WHEN clause below are theirs, verbatim).
--- Run newest first, in one transaction:
---   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261201100200_responsibility_readers_down.sql
+-- Run it with:
+--   npm run db:rollback -- 20261201100200
 set lock_timeout = '3s';
 set statement_timeout = '10min';
-
-do $$
-declare
-  v_newer text;
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    select string_agg(version, ', ' order by version desc) into v_newer
-      from supabase_migrations.schema_migrations where version > '20261201100200';
-    if v_newer is not null then
-      raise exception 'roll back the newer migrations first (newest first): %', v_newer
-        using errcode = 'dependent_objects_still_exist';
-    end if;
-  end if;
-end
-$$;
 
 -- In the app's order (users, peer_mentors, the history), as the migration does.
 lock table public.users, public.peer_mentors, public.peer_mentor_status_history in access exclusive mode;
@@ -215,12 +200,3 @@ alter policy peer_mentor_status_history_select_visible on public.peer_mentor_sta
   using (mentor_id in (select private.visible_mentor_ids()));
 
 revoke execute on function private.job_run_id_setting() from authenticated, service_role;
-
--- Let `supabase migration up` apply the migration again.
-do $$
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    delete from supabase_migrations.schema_migrations where version = '20261201100200';
-  end if;
-end
-$$;

@@ -1,24 +1,9 @@
 -- Rollback of 20261201100400_responsibility_maintenance_plans.sql: private.refresh_mentor_scopes and the
 -- memberships' maintenance trigger function go back to 20261201100000's definitions, the history policy to
--- 20261201100300's (verbatim). Run newest first, in one transaction:
---   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261201100400_responsibility_maintenance_plans_down.sql
+-- 20261201100300's (verbatim). Run it with:
+--   npm run db:rollback -- 20261201100400
 set lock_timeout = '3s';
 set statement_timeout = '10min';
-
-do $$
-declare
-  v_newer text;
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    select string_agg(version, ', ' order by version desc) into v_newer
-      from supabase_migrations.schema_migrations where version > '20261201100400';
-    if v_newer is not null then
-      raise exception 'roll back the newer migrations first (newest first): %', v_newer
-        using errcode = 'dependent_objects_still_exist';
-    end if;
-  end if;
-end
-$$;
 
 lock table public.users, public.peer_mentor_status_history in access exclusive mode;
 
@@ -110,12 +95,3 @@ comment on function private.maintain_responsibility_on_membership_change() is
 
 alter policy peer_mentor_status_history_select_visible on public.peer_mentor_status_history
   using (exists (select 1 from private.visible_mentors v where v.mentor_id = peer_mentor_status_history.mentor_id));
-
--- Let `supabase migration up` apply the migration again.
-do $$
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    delete from supabase_migrations.schema_migrations where version = '20261201100400';
-  end if;
-end
-$$;

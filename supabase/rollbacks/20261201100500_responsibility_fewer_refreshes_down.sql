@@ -1,23 +1,8 @@
 -- Rollback of 20261201100500_responsibility_fewer_refreshes.sql: the memberships' maintenance trigger function
--- goes back to 20261201100400's definition (verbatim). Run newest first, in one transaction:
---   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261201100500_responsibility_fewer_refreshes_down.sql
+-- goes back to 20261201100400's definition (verbatim). Run it with:
+--   npm run db:rollback -- 20261201100500
 set lock_timeout = '3s';
 set statement_timeout = '10min';
-
-do $$
-declare
-  v_newer text;
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    select string_agg(version, ', ' order by version desc) into v_newer
-      from supabase_migrations.schema_migrations where version > '20261201100500';
-    if v_newer is not null then
-      raise exception 'roll back the newer migrations first (newest first): %', v_newer
-        using errcode = 'dependent_objects_still_exist';
-    end if;
-  end if;
-end
-$$;
 
 create or replace function private.maintain_responsibility_on_membership_change() returns trigger
 language plpgsql
@@ -86,12 +71,3 @@ end;
 $$;
 comment on function private.maintain_responsibility_on_membership_change() is
   'AFTER INSERT/UPDATE/DELETE statement trigger on chapter_memberships: refreshes the coordinator scopes of the coordinator memberships touched, and the mentor scopes of the peer_mentor members touched and of every mentor of a chapter left with, or coming from, at most one active coordinator.';
-
--- Let `supabase migration up` apply the migration again.
-do $$
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    delete from supabase_migrations.schema_migrations where version = '20261201100500';
-  end if;
-end
-$$;

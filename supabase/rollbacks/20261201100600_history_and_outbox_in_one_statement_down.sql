@@ -1,24 +1,9 @@
 -- Rollback of 20261201100600_history_and_outbox_in_one_statement.sql: the outbox is filled again by its own
 -- statement trigger on the history (20261201100200's function, verbatim), and the history trigger function goes
--- back to 20261126100300's (verbatim). Run newest first, in one transaction:
---   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261201100600_history_and_outbox_in_one_statement_down.sql
+-- back to 20261126100300's (verbatim). Run it with:
+--   npm run db:rollback -- 20261201100600
 set lock_timeout = '3s';
 set statement_timeout = '10min';
-
-do $$
-declare
-  v_newer text;
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    select string_agg(version, ', ' order by version desc) into v_newer
-      from supabase_migrations.schema_migrations where version > '20261201100600';
-    if v_newer is not null then
-      raise exception 'roll back the newer migrations first (newest first): %', v_newer
-        using errcode = 'dependent_objects_still_exist';
-    end if;
-  end if;
-end
-$$;
 
 lock table public.users, public.peer_mentor_status_history in access exclusive mode;
 
@@ -96,12 +81,3 @@ end;
 $$;
 comment on function private.record_status_history_on_update() is
   'AFTER UPDATE statement trigger on peer_mentors: one history row per mentor whose status changed, in one INSERT ... SELECT over the transition tables.';
-
--- Let `supabase migration up` apply the migration again.
-do $$
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    delete from supabase_migrations.schema_migrations where version = '20261201100600';
-  end if;
-end
-$$;

@@ -2,25 +2,10 @@
 -- privileges Supabase's default privileges had granted (anon, authenticated, service_role: all), and puts
 -- Supabase's default privileges for the postgres role in public back (the grantees in Supabase's order, so
 -- pg_dump shows exactly the earlier schema). Reopens the hole the migration closed: roll forward again soon.
--- Run newest first, in one transaction:
---   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261201110000_no_api_privileges_on_sequences_down.sql
+-- Run it with:
+--   npm run db:rollback -- 20261201110000
 set lock_timeout = '3s';
 set statement_timeout = '10min';
-
-do $$
-declare
-  v_newer text;
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    select string_agg(version, ', ' order by version desc) into v_newer
-      from supabase_migrations.schema_migrations where version > '20261201110000';
-    if v_newer is not null then
-      raise exception 'roll back the newer migrations first (newest first): %', v_newer
-        using errcode = 'dependent_objects_still_exist';
-    end if;
-  end if;
-end
-$$;
 
 do $$
 declare
@@ -42,12 +27,3 @@ alter default privileges for role postgres in schema public revoke all on functi
 alter default privileges for role postgres in schema public grant all on tables to anon, authenticated, service_role;
 alter default privileges for role postgres in schema public grant all on functions to anon, authenticated, service_role;
 alter default privileges for role postgres in schema public grant all on sequences to anon, authenticated, service_role;
-
--- Let `supabase migration up` apply the migration again.
-do $$
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    delete from supabase_migrations.schema_migrations where version = '20261201110000';
-  end if;
-end
-$$;

@@ -1,24 +1,8 @@
 -- Rollback of 20261201110300_expiry_job_skips_locked_mentors.sql: the job as 20261126100500 defined it (waits
--- for row locks) and job_runs without skipped_count (the counts of earlier runs go with the column). Run newest
--- first, in one transaction:
---   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261201110300_expiry_job_skips_locked_mentors_down.sql
+-- for row locks) and job_runs without skipped_count (the counts of earlier runs go with the column). Run it with:
+--   npm run db:rollback -- 20261201110300
 set lock_timeout = '3s';
 set statement_timeout = '10min';
-
-do $$
-declare
-  v_newer text;
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    select string_agg(version, ', ' order by version desc) into v_newer
-      from supabase_migrations.schema_migrations where version > '20261201110300';
-    if v_newer is not null then
-      raise exception 'roll back the newer migrations first (newest first): %', v_newer
-        using errcode = 'dependent_objects_still_exist';
-    end if;
-  end if;
-end
-$$;
 
 create or replace function public.run_certification_expiry_job(p_as_of timestamptz default now()) returns uuid
 language plpgsql
@@ -70,12 +54,3 @@ comment on function public.run_certification_expiry_job(timestamptz) is
 -- A rollback removes what its migration added, on purpose (no client depends on a column this new).
 -- squawk-ignore ban-drop-column
 alter table public.job_runs drop column if exists skipped_count;
-
--- Let `supabase migration up` apply the migration again.
-do $$
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    delete from supabase_migrations.schema_migrations where version = '20261201110300';
-  end if;
-end
-$$;

@@ -2,28 +2,13 @@
 -- failure, re-queue and health functions and the composite types dropped, claim_coordinator_notifications back to
 -- `returns table` (retrying forever), and the columns last_error, last_failed_at, next_attempt_at and dead_at
 -- dropped with their checks. Dead notifications become pending again (claimed by the next dispatcher run); the
--- stored errors go with the columns. Run newest first, in one transaction:
---   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261201110400_bounded_notification_delivery_down.sql
+-- stored errors go with the columns. Run it with:
+--   npm run db:rollback -- 20261201110400
 --
 -- A rollback removes what its migration added, on purpose (nothing but these functions reads the columns).
 -- squawk-ignore-file ban-drop-column
 set lock_timeout = '3s';
 set statement_timeout = '10min';
-
-do $$
-declare
-  v_newer text;
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    select string_agg(version, ', ' order by version desc) into v_newer
-      from supabase_migrations.schema_migrations where version > '20261201110400';
-    if v_newer is not null then
-      raise exception 'roll back the newer migrations first (newest first): %', v_newer
-        using errcode = 'dependent_objects_still_exist';
-    end if;
-  end if;
-end
-$$;
 
 drop function if exists public.coordinator_notifications_health();
 drop function if exists public.requeue_coordinator_notifications(bigint[]);
@@ -108,12 +93,3 @@ alter table public.coordinator_notifications
   drop column if exists next_attempt_at,
   drop column if exists dead_at;
 comment on column public.coordinator_notifications.attempts is 'How many times it has been claimed.';
-
--- Let `supabase migration up` apply the migration again.
-do $$
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    delete from supabase_migrations.schema_migrations where version = '20261201110400';
-  end if;
-end
-$$;

@@ -1,24 +1,8 @@
 -- Rollback of 20261201110600_claim_sets_aside_exhausted_claims_first.sql: claim_coordinator_notifications as
--- 20261201110400 defined it (a batch made only of lapsed last attempts returns no rows). Run newest first, in one
--- transaction:
---   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261201110600_claim_sets_aside_exhausted_claims_first_down.sql
+-- 20261201110400 defined it (a batch made only of lapsed last attempts returns no rows). Run it with:
+--   npm run db:rollback -- 20261201110600
 set lock_timeout = '3s';
 set statement_timeout = '10min';
-
-do $$
-declare
-  v_newer text;
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    select string_agg(version, ', ' order by version desc) into v_newer
-      from supabase_migrations.schema_migrations where version > '20261201110600';
-    if v_newer is not null then
-      raise exception 'roll back the newer migrations first (newest first): %', v_newer
-        using errcode = 'dependent_objects_still_exist';
-    end if;
-  end if;
-end
-$$;
 
 create or replace function public.claim_coordinator_notifications(p_limit integer default 100, p_lease interval default interval '5 minutes')
 returns setof public.claimed_coordinator_notification
@@ -82,12 +66,3 @@ end;
 $$;
 comment on function public.claim_coordinator_notifications(integer, interval) is
   'Service role only (dispatchers). Claims up to p_limit notifications that are undispatched, not dead and due (next_attempt_at passed), oldest first (FOR UPDATE SKIP LOCKED: concurrent workers never get the same row), with everything a message needs. A claim neither confirmed nor failed within its own p_lease is handed out again (at-least-once), until it has used app.notification_max_attempts attempts: then it is set aside as dead.';
-
--- Let `supabase migration up` apply the migration again.
-do $$
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    delete from supabase_migrations.schema_migrations where version = '20261201110600';
-  end if;
-end
-$$;

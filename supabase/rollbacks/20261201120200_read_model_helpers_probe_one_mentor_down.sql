@@ -1,23 +1,8 @@
 -- Rollback of 20261201120200_read_model_helpers_probe_one_mentor.sql: the read model's name helpers as
--- 20261201120000 defined them (visible-set membership per row). Run newest first, in one transaction:
---   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261201120200_read_model_helpers_probe_one_mentor_down.sql
+-- 20261201120000 defined them (visible-set membership per row). Run it with:
+--   npm run db:rollback -- 20261201120200
 set lock_timeout = '3s';
 set statement_timeout = '10min';
-
-do $$
-declare
-  v_newer text;
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    select string_agg(version, ', ' order by version desc) into v_newer
-      from supabase_migrations.schema_migrations where version > '20261201120200';
-    if v_newer is not null then
-      raise exception 'roll back the newer migrations first (newest first): %', v_newer
-        using errcode = 'dependent_objects_still_exist';
-    end if;
-  end if;
-end
-$$;
 
 create or replace function private.mentor_directory(p_mentor_id uuid)
 returns table (full_name text, chapter_ids uuid[], chapter_names text[])
@@ -71,13 +56,4 @@ as $$
     join public.job_runs j on j.id = h.job_run_id
    where h.id = p_history_id
      and h.mentor_id in (select private.visible_mentor_ids());
-$$;
-
--- Let `supabase migration up` apply the migration again.
-do $$
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    delete from supabase_migrations.schema_migrations where version = '20261201120200';
-  end if;
-end
 $$;

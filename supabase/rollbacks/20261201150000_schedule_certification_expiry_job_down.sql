@@ -1,23 +1,8 @@
 -- Rollback of 20261201150000_schedule_certification_expiry_job.sql: unschedules the nightly job
--- 'certification-expiry' (when pg_cron has it). Run newest first, in one transaction:
---   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261201150000_schedule_certification_expiry_job_down.sql
+-- 'certification-expiry' (when pg_cron has it). Run it with:
+--   npm run db:rollback -- 20261201150000
 set lock_timeout = '3s';
 set statement_timeout = '10min';
-
-do $$
-declare
-  v_newer text;
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    select string_agg(version, ', ' order by version desc) into v_newer
-      from supabase_migrations.schema_migrations where version > '20261201150000';
-    if v_newer is not null then
-      raise exception 'roll back the newer migrations first (newest first): %', v_newer
-        using errcode = 'dependent_objects_still_exist';
-    end if;
-  end if;
-end
-$$;
 
 do $$
 begin
@@ -26,15 +11,6 @@ begin
     if exists (select 1 from cron.job where jobname = 'certification-expiry') then
       perform cron.unschedule('certification-expiry');
     end if;
-  end if;
-end
-$$;
-
--- Let `supabase migration up` apply the migration again.
-do $$
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    delete from supabase_migrations.schema_migrations where version = '20261201150000';
   end if;
 end
 $$;
