@@ -167,11 +167,39 @@ begin
 end;
 $$;
 
+-- What a refused statement could touch, fingerprinted: one row per table (auth.users and every table in public and
+-- private), with an md5 of all its rows. A bad-input file takes it before the refused statements
+--   create temporary table state_before on commit drop as select * from tests.table_fingerprints();
+-- and compares at the end: set_eq($$ select * from tests.table_fingerprints() $$, $$ select * from state_before $$, ...).
+-- Read as the caller: call it as the database owner (after tests.clear_authentication()).
+create or replace function tests.table_fingerprints() returns table (table_name text, fingerprint text)
+language plpgsql stable set search_path = ''
+as $$
+declare
+  v_table regclass;
+begin
+  for v_table in
+    select c.oid::regclass
+      from pg_catalog.pg_class c
+     where c.relkind in ('r', 'p')
+       and (c.relnamespace in ('public'::regnamespace, 'private'::regnamespace) or c.oid = 'auth.users'::regclass)
+     order by c.oid::regclass::text
+  loop
+    table_name := v_table::text;
+    execute pg_catalog.format($q$select pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from %s x$q$, v_table)
+       into fingerprint;
+    return next;
+  end loop;
+end;
+$$;
+
 grant execute on all functions in schema tests to anon, authenticated, service_role;
 
-select plan(3);
+select plan(4);
 select has_function('tests', 'create_user', array['text'], 'the test helpers are installed');
 select has_function('tests', 'authenticate_as', array['uuid'], 'tests.authenticate_as is installed');
 select is(tests.uuid('x'), tests.uuid('x'), 'tests.uuid is deterministic');
+select ok((select pg_catalog.count(*) from tests.table_fingerprints() where table_name in ('auth.users', 'public.peer_mentors', 'public.peer_mentor_status_history')) = 3,
+  'tests.table_fingerprints covers auth.users and the project''s tables');
 select * from finish();
 commit;

@@ -18,28 +18,7 @@ insert into public.job_runs (id, job_name, status, finished_at, affected_count)
 values (tests.uuid('bad input finished run'), 'certification_expiry', 'succeeded', now(), 0);
 
 -- Everything a refused statement could touch, fingerprinted before and compared at the end.
-create function pg_temp.state() returns table (table_name text, fingerprint text)
-language sql stable set search_path = ''
-as $state$
-  select 'auth.users', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from auth.users x
-  union all
-  select 'organizations', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.organizations x
-  union all
-  select 'chapters', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.chapters x
-  union all
-  select 'users', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.users x
-  union all
-  select 'chapter_memberships', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.chapter_memberships x
-  union all
-  select 'peer_mentors', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.peer_mentors x
-  union all
-  select 'job_runs', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.job_runs x
-  union all
-  select 'peer_mentor_status_history', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.peer_mentor_status_history x
-  union all
-  select 'coordinator_notifications', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.coordinator_notifications x;
-$state$;
-create temporary table state_before on commit drop as select * from pg_temp.state();
+create temporary table state_before on commit drop as select * from tests.table_fingerprints();
 
 select tests.authenticate_as_service_role();
 select set_config('app.job_run_id', tests.uuid('bad input no such run')::text, true);
@@ -54,7 +33,7 @@ select throws_ok(
 select set_config('app.job_run_id', '', true);
 
 select tests.clear_authentication();
-select set_eq($$ select * from pg_temp.state() $$, $$ select * from state_before $$,
+select set_eq($$ select * from tests.table_fingerprints() $$, $$ select * from state_before $$,
   'the refused statements changed nothing (every table''s rows are as before)');
 
 select * from finish();

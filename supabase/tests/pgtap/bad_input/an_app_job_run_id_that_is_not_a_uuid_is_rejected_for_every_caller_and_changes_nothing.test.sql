@@ -15,28 +15,7 @@ end;
 $$;
 
 -- Everything a refused statement could touch, fingerprinted before and compared at the end.
-create function pg_temp.state() returns table (table_name text, fingerprint text)
-language sql stable set search_path = ''
-as $state$
-  select 'auth.users', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from auth.users x
-  union all
-  select 'organizations', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.organizations x
-  union all
-  select 'chapters', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.chapters x
-  union all
-  select 'users', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.users x
-  union all
-  select 'chapter_memberships', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.chapter_memberships x
-  union all
-  select 'peer_mentors', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.peer_mentors x
-  union all
-  select 'job_runs', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.job_runs x
-  union all
-  select 'peer_mentor_status_history', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.peer_mentor_status_history x
-  union all
-  select 'coordinator_notifications', pg_catalog.md5(coalesce(pg_catalog.string_agg(x::text, '|' order by x::text), '')) from public.coordinator_notifications x;
-$state$;
-create temporary table state_before on commit drop as select * from pg_temp.state();
+create temporary table state_before on commit drop as select * from tests.table_fingerprints();
 
 select set_config('app.job_run_id', '42', true);
 select tests.authenticate_as(tests.uuid('bad input mia'));
@@ -67,7 +46,7 @@ select throws_ok(
   'PM001', null, 'the owner under a non-uuid app.job_run_id gets PM001 too');
 
 select tests.clear_authentication();
-select set_eq($$ select * from pg_temp.state() $$, $$ select * from state_before $$,
+select set_eq($$ select * from tests.table_fingerprints() $$, $$ select * from state_before $$,
   'the refused statements changed nothing (every table''s rows are as before)');
 
 select * from finish();
