@@ -3,8 +3,9 @@
 //   * on a database at that step (baseline + status columns only), the rollback drops exactly the four status
 //     columns and the type, the migration puts them back, rows survive both, and an app that runs
 //     `select * from peer_mentors` and inserts naming only baseline columns keeps working throughout;
-//   * on a database with every migration, the rollback refuses (2BP01) and changes nothing, rather than
-//     cascading into the audit history.
+//   * on a database with every migration, the rollback refuses and changes nothing, rather than cascading into the
+//     audit history: `npm run db:rollback` names the newer migrations to roll back first, and the script run by
+//     hand stops at the database's own dependency check (2BP01: it never says CASCADE).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { z } from 'zod';
 import { psqlFile, ROOT } from '../scripts/lib/database.ts';
+import { rollbackMigration } from '../scripts/lib/rollback.ts';
 import { createPlatformDatabase, createTestDatabase, urlForDatabase } from './support/database.ts';
 
 // The server's connection as postgres (set by `npm test`; tests/support/database.ts explains the setup).
@@ -235,17 +237,20 @@ describe('rollback of 20261126100100_mentor_status_columns on a database at that
 });
 
 describe('rollback of 20261126100100_mentor_status_columns on a database with every migration', () => {
-  test('refuses with 2BP01 (dependent_objects_still_exist), naming the blocker, and changes nothing', async () => {
+  test('refuses (the command: newer migrations first; the script by hand: 2BP01) and changes nothing', async () => {
     const db = await createTestDatabase('rollback_refuses');
     const client = await connect(db.url);
     try {
+      await assert.rejects(rollbackMigration(db.url, '20261126100100'), /roll back the newer migrations first \(newest first\): .*20261126100200/,
+        'npm run db:rollback refuses, naming the newer migrations');
       const sql = readFileSync(STATUS_COLUMNS_DOWN, 'utf8');
-      await assert.rejects(client.query(sql), (err: unknown) => {
+      await assert.rejects(client.query(`begin; ${sql}`), (err: unknown) => {
         assert.ok(err instanceof Error);
         assert.equal((err as Error & { code?: string }).code, '2BP01', `SQLSTATE of: ${err.message}`);
-        assert.match(err.message, /roll back 20261126100200_status_history first/);
+        assert.match(err.message, /because other objects depend on it/);
         return true;
       });
+      await client.query('rollback');
       assert.deepEqual(await peerMentorColumns(client), ALL_COLUMNS, 'the status columns are untouched');
       assert.deepEqual(await statusObjects(client), { type: true, check: true }, 'the type and the check are untouched');
       const recorded = await client.query<{ n: string }>(
