@@ -22,6 +22,15 @@ export const LOCAL_API_PORT_HINT =
   `The Data API's port comes from supabase/config.toml:\n  [api]\n  port = ${readApiConfig().port}\n` +
   'Stop the program using it, or set another port there (e.g. port = 54329) and run `npm start` again.';
 
+/** Where the background Data API listens and keeps its state and log: npm start's, or a test's. */
+export interface Where {
+  port: number;
+  state: string;
+  log: string;
+}
+
+export const localWhere = (): Where => ({ port: readApiConfig().port, state: LOCAL_API_STATE, log: LOCAL_API_LOG });
+
 interface State {
   pid: number;
   postgrestPid?: number;
@@ -29,9 +38,9 @@ interface State {
   postgrestPort: number;
 }
 
-function readState(): State | undefined {
+function readState(file: string): State | undefined {
   try {
-    return JSON.parse(readFileSync(LOCAL_API_STATE, 'utf8')) as State;
+    return JSON.parse(readFileSync(file, 'utf8')) as State;
   } catch {
     return undefined;
   }
@@ -78,8 +87,8 @@ async function waitForExit(pid: number, ms: number): Promise<boolean> {
 }
 
 /** Stops the local Data API if it runs; says what it did. */
-export async function stopLocalDataApi(): Promise<string> {
-  const state = readState();
+export async function stopLocalDataApi(where: Where = localWhere()): Promise<string> {
+  const state = readState(where.state);
   if (!state) return 'The local Data API is not running.';
   const stopped: string[] = [];
   if (alive(state.pid) && commandLine(state.pid).includes('data-api-server')) {
@@ -93,7 +102,7 @@ export async function stopLocalDataApi(): Promise<string> {
     await waitForExit(state.postgrestPid, 5000);
     stopped.push(`PostgREST pid ${state.postgrestPid}`);
   }
-  rmSync(LOCAL_API_STATE, { force: true });
+  rmSync(where.state, { force: true });
   return stopped.length > 0 ? `Stopped the local Data API (${stopped.join(', ')}).` : 'The local Data API was not running.';
 }
 
@@ -126,17 +135,17 @@ export interface LocalDataApi {
 }
 
 /** Starts the local Data API in the background, or reuses a healthy one (reloading its schema cache). */
-export async function ensureLocalDataApi(databaseUrl: string): Promise<LocalDataApi> {
-  const { port } = readApiConfig();
+export async function ensureLocalDataApi(databaseUrl: string, where: Where = localWhere()): Promise<LocalDataApi> {
+  const { port } = where;
   const result = (reused: boolean, note?: string): LocalDataApi =>
     ({ url: `http://127.0.0.1:${port}`, restUrl: `http://127.0.0.1:${port}${REST_PREFIX}`, reused, note });
 
-  const state = readState();
+  const state = readState(where.state);
   if (state && alive(state.pid) && state.port === port && (await healthy(port))) {
     await reloadSchemaCache(databaseUrl); // the migrations just applied may have changed the schema
     return result(true);
   }
-  if (state) await stopLocalDataApi(); // gone, unhealthy, or on another port: start afresh
+  if (state) await stopLocalDataApi(where); // gone, unhealthy, or on another port: start afresh
 
   const problem = postgrestProblem();
   if (problem) throw new Error(problem);
@@ -144,8 +153,8 @@ export async function ensureLocalDataApi(databaseUrl: string): Promise<LocalData
     throw new Error(`port ${port} on 127.0.0.1 is already in use by another program, so the Data API cannot listen on it.\n${LOCAL_API_PORT_HINT}`);
   }
   const login = await postgrestLogin(databaseUrl);
-  mkdirSync(path.dirname(LOCAL_API_LOG), { recursive: true });
-  const log = openSync(LOCAL_API_LOG, 'w');
+  mkdirSync(path.dirname(where.log), { recursive: true });
+  const log = openSync(where.log, 'w');
   const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
     cwd: ROOT,
     detached: true,
@@ -154,7 +163,7 @@ export async function ensureLocalDataApi(databaseUrl: string): Promise<LocalData
       ...process.env,
       LOCAL_API_DB_URI: login.uri,
       LOCAL_API_PORT: String(port),
-      LOCAL_API_STATE,
+      LOCAL_API_STATE: where.state,
       LOCAL_API_PORT_HINT,
     },
   });
@@ -164,12 +173,12 @@ export async function ensureLocalDataApi(databaseUrl: string): Promise<LocalData
   child.unref();
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (readState()?.pid === child.pid) break;
-    const tail = () => (existsSync(LOCAL_API_LOG) ? readFileSync(LOCAL_API_LOG, 'utf8').trim().split('\n').slice(-15).join('\n  ') : '');
-    if (exit) throw new Error(`the local Data API did not start (${exit}). ${LOCAL_API_LOG}:\n  ${tail()}`);
+    if (readState(where.state)?.pid === child.pid) break;
+    const tail = () => (existsSync(where.log) ? readFileSync(where.log, 'utf8').trim().split('\n').slice(-15).join('\n  ') : '');
+    if (exit) throw new Error(`the local Data API did not start (${exit}). ${where.log}:\n  ${tail()}`);
     if (Date.now() > deadline) {
       if (child.pid) process.kill(child.pid, 'SIGTERM');
-      throw new Error(`the local Data API did not become ready within 60 s. ${LOCAL_API_LOG}:\n  ${tail()}`);
+      throw new Error(`the local Data API did not become ready within 60 s. ${where.log}:\n  ${tail()}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
