@@ -6,6 +6,24 @@
 -- transaction-local `role` and `request.jwt.claims` (including its `role` claim).
 begin;
 create extension if not exists pgtap with schema extensions;
+-- The migrations revoke PUBLIC's default EXECUTE on functions postgres creates (20261203110100), and here
+-- postgres creates pgTAP (on Supabase the platform does, and its functions are executable by everyone): the
+-- assertions run as the API roles too, so they may call them. A no-op where that is so already.
+do $$
+declare
+  v_function regprocedure;
+begin
+  for v_function in
+    select d.objid::regprocedure
+      from pg_catalog.pg_depend d
+      join pg_catalog.pg_extension e on e.oid = d.refobjid
+     where e.extname = 'pgtap' and d.classid = 'pg_catalog.pg_proc'::regclass and d.deptype = 'e'
+       and not pg_catalog.has_function_privilege('public', d.objid, 'execute')
+  loop
+    execute pg_catalog.format('grant execute on function %s to public', v_function);
+  end loop;
+end
+$$;
 
 create schema if not exists tests;
 grant usage on schema tests to anon, authenticated, service_role;

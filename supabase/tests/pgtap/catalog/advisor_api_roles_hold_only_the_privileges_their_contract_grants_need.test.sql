@@ -62,7 +62,13 @@ select set_eq(
       ('authenticated', 'select', 'table public.chapter_memberships'),
       ('authenticated', 'select', 'table public.peer_mentors'),
       ('authenticated', 'select', 'table public.peer_mentor_status_history'),
-      ('authenticated', 'select', 'table public.coordinator_notifications'),
+      -- Notifications: the contract's six columns only, never the dispatcher's bookkeeping.
+      ('authenticated', 'select', 'column public.coordinator_notifications.id'),
+      ('authenticated', 'select', 'column public.coordinator_notifications.history_id'),
+      ('authenticated', 'select', 'column public.coordinator_notifications.coordinator_id'),
+      ('authenticated', 'select', 'column public.coordinator_notifications.created_at'),
+      ('authenticated', 'select', 'column public.coordinator_notifications.dispatched_at'),
+      ('authenticated', 'select', 'column public.coordinator_notifications.read_at'),
       -- Writes, per column: own profile name; mentor status and reason; a coordinator marks its notifications read
       -- (dispatched_at is the dispatcher's, through the service-role functions).
       ('authenticated', 'update', 'column public.users.full_name'),
