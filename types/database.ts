@@ -155,6 +155,8 @@ export type Database = {
           finished_at: string | null
           id: string
           job_name: string
+          responsibility_differences: number | null
+          responsibility_repaired: boolean | null
           skipped_count: number | null
           started_at: string
           status: string
@@ -165,6 +167,8 @@ export type Database = {
           finished_at?: string | null
           id?: string
           job_name: string
+          responsibility_differences?: number | null
+          responsibility_repaired?: boolean | null
           skipped_count?: number | null
           started_at?: string
           status?: string
@@ -175,6 +179,8 @@ export type Database = {
           finished_at?: string | null
           id?: string
           job_name?: string
+          responsibility_differences?: number | null
+          responsibility_repaired?: boolean | null
           skipped_count?: number | null
           started_at?: string
           status?: string
@@ -690,6 +696,10 @@ export type Database = {
         last_expiry_job_affected_count: number | null
         last_expiry_job_skipped_count: number | null
         last_expiry_job_error: string | null
+        responsibility_missing_count: number | null
+        responsibility_extra_count: number | null
+        last_expiry_job_responsibility_differences: number | null
+        last_expiry_job_responsibility_repaired: boolean | null
       }
       failed_coordinator_notification: {
         id: number | null

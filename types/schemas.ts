@@ -51,6 +51,10 @@ export const coordinatorNotificationsHealthSchema = z.object({
   last_expiry_job_affected_count: z.int32().nullable(),
   last_expiry_job_skipped_count: z.int32().nullable(),
   last_expiry_job_error: z.string().nullable(),
+  responsibility_missing_count: z.int().nullable(),
+  responsibility_extra_count: z.int().nullable(),
+  last_expiry_job_responsibility_differences: z.int32().nullable(),
+  last_expiry_job_responsibility_repaired: z.boolean().nullable(),
 })
 
 export const failedCoordinatorNotificationSchema = z.object({
@@ -167,6 +171,8 @@ export const jobRunsRowSchema = z.object({
   finished_at: z.string().nullable(),
   id: z.guid(),
   job_name: z.string().min(1, "must not be empty (job_name_is_named)"),
+  responsibility_differences: z.int32().gte(0, "must be >= 0 (responsibility_differences_is_not_negative)").nullable(),
+  responsibility_repaired: z.boolean().nullable(),
   skipped_count: z.int32().gte(0, "must be >= 0 (skipped_count_is_not_negative)").nullable(),
   started_at: z.string(),
   status: z.string().refine((v) => ["running", "succeeded", "failed"].includes(v), "must be one of running, succeeded, failed (status_is_known)"),
@@ -178,6 +184,8 @@ export const jobRunsInsertSchema = z.strictObject({
   finished_at: z.string().nullable().optional(),
   id: z.guid().optional(),
   job_name: z.string().min(1, "must not be empty (job_name_is_named)"),
+  responsibility_differences: z.int32().gte(0, "must be >= 0 (responsibility_differences_is_not_negative)").nullable().optional(),
+  responsibility_repaired: z.boolean().nullable().optional(),
   skipped_count: z.int32().gte(0, "must be >= 0 (skipped_count_is_not_negative)").nullable().optional(),
   started_at: z.string().optional(),
   status: z.string().refine((v) => ["running", "succeeded", "failed"].includes(v), "must be one of running, succeeded, failed (status_is_known)").optional(),
@@ -189,6 +197,8 @@ export const jobRunsUpdateSchema = z.strictObject({
   finished_at: z.string().nullable().optional(),
   id: z.guid().optional(),
   job_name: z.string().min(1, "must not be empty (job_name_is_named)").optional(),
+  responsibility_differences: z.int32().gte(0, "must be >= 0 (responsibility_differences_is_not_negative)").nullable().optional(),
+  responsibility_repaired: z.boolean().nullable().optional(),
   skipped_count: z.int32().gte(0, "must be >= 0 (skipped_count_is_not_negative)").nullable().optional(),
   started_at: z.string().optional(),
   status: z.string().refine((v) => ["running", "succeeded", "failed"].includes(v), "must be one of running, succeeded, failed (status_is_known)").optional(),
