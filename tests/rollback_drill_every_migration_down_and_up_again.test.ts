@@ -123,7 +123,10 @@ test('every migration after the baseline has a rollback script', () => {
 // The drill compares the rolled-back schema with a reference database built forward on the same server, and
 // both are made the same way (createPlatformDatabase: on DATABASE_URL's server, scratch databases with the
 // per-database layer), so it compares like with like there too. It never rolls back DATABASE_URL's database.
-test('rollbacks newest first keep baseline data and clients working, leave exactly the earlier schema, and re-apply to the same schema', async () => {
+// Two pg_dumps per migration (the reference, then each step down): about 160 s for 42 migrations on a busy 2-core
+// machine, past the runner's 3-minute default per test. Its own bound, generous, so the drill grows with the
+// migrations instead of failing on time.
+test('rollbacks newest first keep baseline data and clients working, leave exactly the earlier schema, and re-apply to the same schema', { timeout: 600_000 }, async () => {
   const all = migrations();
 
   // The schema after each migration, built forward on a fresh database with psql (no data needed).
