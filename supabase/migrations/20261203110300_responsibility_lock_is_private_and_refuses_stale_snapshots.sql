@@ -64,30 +64,25 @@ as $$
 declare
   v_holder xid8;
 begin
-  if pg_catalog.current_setting('transaction_isolation') = 'read committed' then
+  -- At REPEATABLE READ / SERIALIZABLE, a version of the row newer than this transaction's snapshot (a maintainer
+  -- committed after it) is a serialization failure here, before anything is recomputed. (At READ COMMITTED the
+  -- lock waits for the holder, then sees its commit.)
+  select g.holder into v_holder from private.responsibility_guard g where g.id for no key update;
+  if not found then
+    -- A database built without the migration's row (e.g. from supabase/schemas/): made once, then locked.
+    insert into private.responsibility_guard (id) values (true) on conflict (id) do nothing;
     select g.holder into v_holder from private.responsibility_guard g where g.id for no key update;
-    if v_holder is distinct from pg_catalog.pg_current_xact_id() then
-      update private.responsibility_guard
-         set holder = pg_catalog.pg_current_xact_id(), locked_at = pg_catalog.clock_timestamp()
-       where id;
-    end if;
-    return;
   end if;
-  begin
-    -- A version newer than this transaction's snapshot (a maintainer committed after it) is a serialization
-    -- failure here, before anything is recomputed.
-    select g.holder into v_holder from private.responsibility_guard g where g.id for no key update;
-    if v_holder is distinct from pg_catalog.pg_current_xact_id() then
-      update private.responsibility_guard
-         set holder = pg_catalog.pg_current_xact_id(), locked_at = pg_catalog.clock_timestamp()
-       where id;
-    end if;
-  exception when serialization_failure then
-    raise exception 'the responsibility relation cannot be kept exact at % for this change: another transaction changed memberships or mentors after this transaction''s snapshot was taken',
-        pg_catalog.upper(pg_catalog.current_setting('transaction_isolation'))
-      using errcode = 'PM601',
-            hint = 'retry the transaction, or run membership and mentor changes at READ COMMITTED (as PostgREST and pg_cron do); nothing was changed';
-  end;
+  if v_holder is distinct from pg_catalog.pg_current_xact_id() then
+    update private.responsibility_guard
+       set holder = pg_catalog.pg_current_xact_id(), locked_at = pg_catalog.clock_timestamp()
+     where id;
+  end if;
+exception when serialization_failure then
+  raise exception 'the responsibility relation cannot be kept exact at % for this change: another transaction changed memberships or mentors after this transaction''s snapshot was taken',
+      pg_catalog.upper(pg_catalog.current_setting('transaction_isolation'))
+    using errcode = 'PM601',
+          hint = 'retry the transaction, or run membership and mentor changes at READ COMMITTED (as PostgREST and pg_cron do); nothing was changed';
 end;
 $$;
 comment on function private.lock_responsibility() is

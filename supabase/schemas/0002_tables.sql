@@ -92,10 +92,13 @@ create table public.job_runs (
   affected_count integer,
   error text,
   skipped_count integer,
+  responsibility_differences integer,
+  responsibility_repaired boolean,
   constraint status_is_known check (status in ('running', 'succeeded', 'failed')),
   constraint job_name_is_named check (job_name <> ''),
   constraint affected_count_is_not_negative check (affected_count >= 0),
-  constraint skipped_count_is_not_negative check (skipped_count >= 0)
+  constraint skipped_count_is_not_negative check (skipped_count >= 0),
+  constraint responsibility_differences_is_not_negative check (responsibility_differences >= 0)
 );
 comment on table public.job_runs is
   'One row per run of a background job (e.g. the certification-expiry job); history rows written by a run point at it through job_run_id. Service role only: RLS is on with no policy for the API roles.';
@@ -108,6 +111,10 @@ comment on column public.job_runs.affected_count is 'How many rows the run chang
 comment on column public.job_runs.error is 'The error message of a failed run.';
 comment on column public.job_runs.skipped_count is
   'How many rows the run had to leave for the next run because another transaction held their lock (certification_expiry: expired active mentors it could not pause now); 0 when none; null when not applicable.';
+comment on column public.job_runs.responsibility_differences is
+  'certification_expiry: how many (mentor, coordinator) pairs of the responsibility relation differed from its definition when the run started (private.responsibility_differences()); 0 when exact; null for other jobs and runs before 20261203110500.';
+comment on column public.job_runs.responsibility_repaired is
+  'certification_expiry: true when the run rebuilt a relation that differed and it is now exact; false when it could not (see the run''s warning); null when nothing differed.';
 
 -- ---------------------------------------------------------------------------------------------------------
 -- The status history (the audit table). Written only by the triggers in 0005_history.sql.

@@ -26,12 +26,14 @@
 -- contract's definition computed from scratch.
 --
 -- Concurrency: maintenance recomputes the affected mentors from committed data, so two transactions that
--- change the same chapter must not interleave. Every maintaining trigger takes one transaction-scoped
--- advisory lock (private.lock_responsibility()) before it reads, then reads with a fresh snapshot (READ
--- COMMITTED, as Supabase runs). Membership changes are administrative and short; status changes, the hot
--- path, never take the lock. A new mentor whose user has no memberships yet (sign-up) takes only a lock on its
--- own users row (FOR UPDATE, which a concurrent membership insert's foreign-key check conflicts with), so
--- sign-ups never wait for membership maintenance.
+-- change the same chapter must not interleave. Every maintaining trigger takes the relation's lock (the row of
+-- private.responsibility_guard, which no API role can lock: private.lock_responsibility()) before it reads, then
+-- reads with a fresh snapshot (READ COMMITTED, as Supabase runs); at REPEATABLE READ / SERIALIZABLE a snapshot
+-- older than a change it builds on is refused (PM601, docs/responsibility-integrity.md). Membership changes are
+-- administrative and short; status changes, the hot path, never take the lock. A new mentor whose user has no
+-- memberships yet (sign-up) takes only a lock on its own users row (FOR UPDATE, which a concurrent membership
+-- insert's foreign-key check conflicts with), and marks the user, so sign-ups never wait for membership
+-- maintenance. TRUNCATE of any table the relation is computed from rebuilds it.
 
 create table private.mentor_scopes (
   mentor_id uuid not null,
@@ -67,6 +69,31 @@ comment on column private.coordinator_scopes.chapter_id is 'The chapter of the c
 -- Internal tables: RLS on with no policy, and no grants. Only the security definer functions below read them.
 alter table private.mentor_scopes enable row level security;
 alter table private.coordinator_scopes enable row level security;
+
+-- The relation's lock (a row no API role can lock) and the marks of sign-ups that did not take it: see
+-- private.lock_responsibility() and private.check_responsibility_users().
+create table private.responsibility_guard (
+  id boolean primary key default true,
+  holder xid8,
+  locked_at timestamptz,
+  constraint responsibility_guard_is_one_row check (id)
+);
+comment on table private.responsibility_guard is
+  'One row: the responsibility relation''s lock. Every maintainer locks and rewrites it (private.lock_responsibility()), so maintenance is serialised, and a REPEATABLE READ or SERIALIZABLE maintainer whose snapshot misses a newer version is refused (PM601). No API role may read or lock it.';
+comment on column private.responsibility_guard.id is 'Always true: the table has one row.';
+comment on column private.responsibility_guard.holder is 'The transaction that last maintained the relation (pg_current_xact_id()), so a transaction rewrites the row once, however many statements it runs.';
+comment on column private.responsibility_guard.locked_at is 'When that transaction took the lock.';
+
+create table private.responsibility_user_marks (
+  user_id uuid primary key references public.users (id) on delete cascade,
+  marked_at timestamptz not null default pg_catalog.clock_timestamp()
+);
+comment on table private.responsibility_user_marks is
+  'A row per user whose mentor signed up without the relation''s lock (rewritten at each such sign-up) or whose memberships a REPEATABLE READ / SERIALIZABLE maintainer changed: the version a stale snapshot cannot see, so such a maintainer is refused (PM601) instead of missing the new mentor.';
+comment on column private.responsibility_user_marks.user_id is 'The user (users.id); deleted with it.';
+comment on column private.responsibility_user_marks.marked_at is 'When it was last marked.';
+alter table private.responsibility_guard enable row level security;
+alter table private.responsibility_user_marks enable row level security;
 
 create view private.responsibilities as
 select ms.mentor_id, ms.mentor_user_id, cs.coordinator_id, ms.via, ms.scope_id, cs.chapter_id
@@ -140,16 +167,37 @@ comment on function private.responsibility_differences() is
 -- Maintenance
 -- ---------------------------------------------------------------------------------------------------------
 create function private.lock_responsibility() returns void
-language sql
+language plpgsql
 volatile
-security invoker
+security invoker -- called by the definer maintenance functions: runs as their owner, who alone may lock the row
 set search_path = ''
 as $$
-  -- One key for the whole relation: (class 'PM' in ASCII, 1). Transaction-scoped: released at commit/rollback.
-  select pg_catalog.pg_advisory_xact_lock(20557, 1);
+declare
+  v_holder xid8;
+begin
+  -- At REPEATABLE READ / SERIALIZABLE, a version of the row newer than this transaction's snapshot (a maintainer
+  -- committed after it) is a serialization failure here, before anything is recomputed. (At READ COMMITTED the
+  -- lock waits for the holder, then sees its commit.)
+  select g.holder into v_holder from private.responsibility_guard g where g.id for no key update;
+  if not found then
+    -- A database built without the migration's row (e.g. from supabase/schemas/): made once, then locked.
+    insert into private.responsibility_guard (id) values (true) on conflict (id) do nothing;
+    select g.holder into v_holder from private.responsibility_guard g where g.id for no key update;
+  end if;
+  if v_holder is distinct from pg_catalog.pg_current_xact_id() then
+    update private.responsibility_guard
+       set holder = pg_catalog.pg_current_xact_id(), locked_at = pg_catalog.clock_timestamp()
+     where id;
+  end if;
+exception when serialization_failure then
+  raise exception 'the responsibility relation cannot be kept exact at % for this change: another transaction changed memberships or mentors after this transaction''s snapshot was taken',
+      pg_catalog.upper(pg_catalog.current_setting('transaction_isolation'))
+    using errcode = 'PM601',
+          hint = 'retry the transaction, or run membership and mentor changes at READ COMMITTED (as PostgREST and pg_cron do); nothing was changed';
+end;
 $$;
 comment on function private.lock_responsibility() is
-  'Serialises the maintenance of the responsibility relation (transaction-scoped advisory lock): two transactions changing memberships of the same chapter recompute one after the other, each from committed data.';
+  'Serialises the maintenance of the responsibility relation: locks and rewrites the row of private.responsibility_guard (once per transaction), which no API role can lock. At REPEATABLE READ or SERIALIZABLE, a snapshot older than the last maintainer''s commit is refused with PM601.';
 
 -- Every statement below is EXECUTEd: planned for the sizes at hand each time (a cached plan made for one row
 -- would be reused for a 10k-row import, and the other way round), and with hash and merge joins off (see
@@ -255,8 +303,15 @@ declare
   v_moved_chapters uuid[];
   v_coordinator_users uuid[];
   v_mentors uuid[];
+  v_users uuid[];
 begin
   perform private.lock_responsibility();
+  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' then
+    -- A sign-up of one of these users after this snapshot would be missed: refused instead (PM601).
+    execute pg_catalog.format($q$select array_agg(distinct t.user_id) from (%s union %s) t$q$, v_before, v_after)
+       into v_users;
+    perform private.check_responsibility_users(v_users);
+  end if;
 
   -- Coordinator memberships touched: their coordinator_scopes rows are recomputed.
   execute pg_catalog.format($q$
@@ -366,16 +421,24 @@ as $$
 declare
   v_mentors uuid[];
 begin
-  if (select pg_catalog.count(*) from new_rows) > 100 then
-    -- A bulk import: take the relation's lock before looking.
+  if pg_catalog.current_setting('transaction_isolation') <> 'read committed'
+     or (select pg_catalog.count(*) from new_rows) > 100 then
+    -- A bulk import, or a snapshot that is not fresh: take the relation's lock before looking (PM601 when a
+    -- maintainer committed after this snapshot).
     perform private.lock_responsibility();
   else
     -- A sign-up: lock the users rows FOR UPDATE first. That waits for (and then blocks) any transaction
     -- adding a membership for these users, whose foreign-key check holds FOR KEY SHARE on the same rows.
     -- Then, with a fresh snapshot, only users who have a membership (any role, active or not: one being
     -- changed right now is visible) need the relation's lock, so sign-ups never wait for membership
-    -- maintenance, nor for a backfill.
+    -- maintenance, nor for a backfill. The mark tells a REPEATABLE READ maintainer that cannot see this
+    -- mentor to refuse rather than miss it.
     execute 'select 1 from public.users u where u.id in (select n.user_id from new_rows n) order by u.id for update';
+    execute $q$
+      insert into private.responsibility_user_marks (user_id)
+      select distinct n.user_id from new_rows n order by n.user_id
+      on conflict (user_id) do update set marked_at = excluded.marked_at
+    $q$;
   end if;
   execute $q$
     select array_agg(n.id) from new_rows n
@@ -390,7 +453,7 @@ begin
 end;
 $$;
 comment on function private.maintain_responsibility_on_mentor_insert() is
-  'AFTER INSERT statement trigger on peer_mentors: computes the scopes of new mentors that already have peer_mentor memberships.';
+  'AFTER INSERT statement trigger on peer_mentors: computes the scopes of new mentors that already have peer_mentor memberships, under the relation''s lock. A sign-up (at most 100 rows, READ COMMITTED) locks only its users rows, and marks them for REPEATABLE READ maintainers.';
 
 create function private.maintain_responsibility_on_mentor_delete() returns trigger
 language plpgsql
@@ -542,3 +605,73 @@ as $$
 $$;
 comment on function public.coordinators_for_mentor(uuid) is
   'Service role only. The user ids, each once, of the coordinators responsible for the mentor: the active coordinators of every chapter where it has an active peer_mentor membership, the mentor itself excluded; where there are none, the active coordinators of those chapters'' organisation(s), the mentor itself excluded; else none. Reads private.responsibilities.';
+
+create function private.check_responsibility_users(p_user_ids uuid[]) returns void
+language plpgsql
+volatile
+security invoker -- called by the definer maintenance functions
+set search_path = ''
+as $$
+begin
+  if pg_catalog.current_setting('transaction_isolation') = 'read committed'
+     or coalesce(pg_catalog.cardinality(p_user_ids), 0) = 0 then
+    return;
+  end if;
+  begin
+    -- A mark written after this snapshot (a sign-up this transaction cannot see) is a serialization failure.
+    insert into private.responsibility_user_marks (user_id)
+    select distinct u.id from unnest(p_user_ids) as u (id) where u.id is not null
+    on conflict (user_id) do nothing;
+  exception when serialization_failure then
+    raise exception 'the responsibility relation cannot be kept exact at % for this change: a mentor signed up after this transaction''s snapshot was taken',
+        pg_catalog.upper(pg_catalog.current_setting('transaction_isolation'))
+      using errcode = 'PM601',
+            hint = 'retry the transaction, or run membership and mentor changes at READ COMMITTED (as PostgREST and pg_cron do); nothing was changed';
+  end;
+end;
+$$;
+comment on function private.check_responsibility_users(uuid[]) is
+  'At REPEATABLE READ or SERIALIZABLE: refuses (PM601) a maintainer whose snapshot cannot see a sign-up of one of these users (its mark in private.responsibility_user_marks is newer). A no-op at READ COMMITTED.';
+
+create function private.maintain_responsibility_on_truncate() returns trigger
+language plpgsql
+volatile
+security definer -- rewrites the private tables, which no API role can touch
+set search_path = ''
+as $$
+begin
+  perform private.rebuild_responsibility();
+  return null;
+end;
+$$;
+comment on function private.maintain_responsibility_on_truncate() is
+  'AFTER TRUNCATE statement trigger on chapter_memberships, chapters, organizations, peer_mentors and users: TRUNCATE fires no row trigger, so the relation is rebuilt from what is left (private.rebuild_responsibility()).';
+
+-- TRUNCATE fires no row trigger: each table the relation is computed from rebuilds it when truncated.
+create trigger chapter_memberships_responsibility_on_truncate
+  after truncate on public.chapter_memberships
+  for each statement execute function private.maintain_responsibility_on_truncate();
+create trigger chapters_responsibility_on_truncate
+  after truncate on public.chapters
+  for each statement execute function private.maintain_responsibility_on_truncate();
+create trigger organizations_responsibility_on_truncate
+  after truncate on public.organizations
+  for each statement execute function private.maintain_responsibility_on_truncate();
+create trigger peer_mentors_responsibility_on_truncate
+  after truncate on public.peer_mentors
+  for each statement execute function private.maintain_responsibility_on_truncate();
+create trigger users_responsibility_on_truncate
+  after truncate on public.users
+  for each statement execute function private.maintain_responsibility_on_truncate();
+
+create function private.responsibility_difference_counts(out missing_count bigint, out extra_count bigint)
+language sql
+stable
+security definer -- reads the private tables and every membership; granted to the service role (health report)
+set search_path = ''
+as $$
+  select pg_catalog.count(*) filter (where d.side = 'missing'), pg_catalog.count(*) filter (where d.side = 'extra')
+    from private.responsibility_differences() d;
+$$;
+comment on function private.responsibility_difference_counts() is
+  'How many pairs the responsibility relation lacks (missing_count) and has wrongly (extra_count) compared with its definition: counts only, for the service role''s health report. Both 0 when exact.';

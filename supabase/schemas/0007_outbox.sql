@@ -288,7 +288,11 @@ create type public.coordinator_notifications_health as (
   last_expiry_job_finished_at timestamptz,
   last_expiry_job_affected_count integer,
   last_expiry_job_skipped_count integer,
-  last_expiry_job_error text
+  last_expiry_job_error text,
+  responsibility_missing_count bigint,
+  responsibility_extra_count bigint,
+  last_expiry_job_responsibility_differences integer,
+  last_expiry_job_responsibility_repaired boolean
 );
 comment on type public.coordinator_notifications_health is
   'What an operator or an alert reads (coordinator_notifications_health()): the outbox backlog and the last certification-expiry run.';
@@ -305,28 +309,39 @@ comment on column public.coordinator_notifications_health.last_expiry_job_finish
 comment on column public.coordinator_notifications_health.last_expiry_job_affected_count is 'How many mentors it paused.';
 comment on column public.coordinator_notifications_health.last_expiry_job_skipped_count is 'How many expired mentors it left for the next run because another transaction held them.';
 comment on column public.coordinator_notifications_health.last_expiry_job_error is 'The error of a failed run.';
+comment on column public.coordinator_notifications_health.responsibility_missing_count is
+  'Pairs (mentor, coordinator) the responsibility relation lacks compared with its definition, now. 0 when exact. Alert when not 0 (a coordinator is not told about, and cannot see, a mentor it is responsible for).';
+comment on column public.coordinator_notifications_health.responsibility_extra_count is
+  'Pairs the relation has wrongly, now. 0 when exact. Alert when not 0 (a coordinator sees and is told about a mentor it is not responsible for). Repair: select * from private.rebuild_responsibility() (as the owner), or wait for the nightly job.';
+comment on column public.coordinator_notifications_health.last_expiry_job_responsibility_differences is
+  'What the last certification_expiry run found: pairs that differed from the definition when it started (0: exact).';
+comment on column public.coordinator_notifications_health.last_expiry_job_responsibility_repaired is
+  'Whether that run repaired them (null: nothing to repair).';
 
 create function public.coordinator_notifications_health() returns public.coordinator_notifications_health
 language sql
 stable
-security invoker -- the service role reads both tables itself; granted to it alone
+security invoker -- the service role reads both tables itself (and the relation's counts through a definer helper); granted to it alone
 set search_path = ''
 as $$
   select pg_catalog.clock_timestamp(),
          o.pending_count, o.oldest_pending_created_at, pg_catalog.clock_timestamp() - o.oldest_pending_created_at,
          o.retrying_count, o.dead_count,
-         j.id, j.status, j.started_at, j.finished_at, j.affected_count, j.skipped_count, j.error
+         j.id, j.status, j.started_at, j.finished_at, j.affected_count, j.skipped_count, j.error,
+         r.missing_count, r.extra_count, j.responsibility_differences, j.responsibility_repaired
     from (select pg_catalog.count(*) filter (where n.dead_at is null) as pending_count,
                  pg_catalog.min(n.created_at) filter (where n.dead_at is null) as oldest_pending_created_at,
                  pg_catalog.count(*) filter (where n.dead_at is null and n.last_failed_at is not null and n.attempts > 0) as retrying_count,
                  pg_catalog.count(*) filter (where n.dead_at is not null) as dead_count
             from public.coordinator_notifications n
            where n.dispatched_at is null) o
-    left join lateral (select r.id, r.status, r.started_at, r.finished_at, r.affected_count, r.skipped_count, r.error
-                         from public.job_runs r
-                        where r.job_name = 'certification_expiry'
-                        order by r.started_at desc, r.id desc
+    cross join private.responsibility_difference_counts() r
+    left join lateral (select x.id, x.status, x.started_at, x.finished_at, x.affected_count, x.skipped_count, x.error,
+                              x.responsibility_differences, x.responsibility_repaired
+                         from public.job_runs x
+                        where x.job_name = 'certification_expiry'
+                        order by x.started_at desc, x.id desc
                         limit 1) j on true;
 $$;
 comment on function public.coordinator_notifications_health() is
-  'Service role only (operators, alerts). One row: pending notifications (count, oldest, age), retrying and dead counts, and the last certification_expiry job run with its status, counts and error.';
+  'Service role only (operators, alerts). One row: pending notifications (count, oldest, age), retrying and dead counts, the last certification_expiry job run with its status, counts and error, and the responsibility relation''s differences from its definition (now, and what the last run found and repaired).';

@@ -94,19 +94,22 @@ $$;
 comment on function private.visible_mentor_ids() is
   'Mentors the signed-in user may see and change: its own mentor row, and every mentor it is responsible for (private.responsibilities: through a shared chapter, or the organisation fallback). A mentor may appear more than once.';
 
-create view private.visible_mentors as
-select r.mentor_id
-  from private.responsibilities r
- where r.coordinator_id = (select auth.uid())
-union all
-select pm.id
-  from public.peer_mentors pm
- where pm.user_id = (select auth.uid());
--- Owner's rights on purpose (security_invoker off, the default): it is read inside a policy, as the caller,
--- and must read the relation, which the caller cannot. It only ever lists the signed-in user's own mentors,
--- and lives in `private`, which the Data API does not serve.
+create view private.visible_mentors
+with (security_barrier = true)
+as
+select v.mentor_id
+  from (select r.mentor_id
+          from private.responsibilities r
+         where r.coordinator_id = (select auth.uid())
+        union all
+        select pm.id
+          from public.peer_mentors pm
+         where pm.user_id = (select auth.uid())) as v (mentor_id);
+-- Owner's rights on purpose (security_invoker off): read inside the history policy, as the caller, it must read
+-- the relation, which the caller cannot. security_barrier keeps every non-leakproof predicate of the caller above
+-- its filter.
 comment on view private.visible_mentors is
-  'The signed-in user''s own mentor row and every mentor it is responsible for, for the history policy''s per-row EXISTS (a mentor may appear more than once).';
+  'The signed-in user''s own mentor row and every mentor it is responsible for, for the history policy''s per-row EXISTS (a mentor may appear more than once). security_barrier over a subquery: a caller''s predicate that is not leakproof runs only on these rows, so it cannot reveal other mentors'' ids or existence.';
 
 -- ---------------------------------------------------------------------------------------------------------
 -- Policies

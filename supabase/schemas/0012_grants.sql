@@ -21,6 +21,9 @@
 alter default privileges for role postgres in schema public revoke all on sequences from anon, authenticated, service_role;
 alter default privileges for role postgres in schema public revoke all on functions from anon, authenticated;
 alter default privileges for role postgres in schema public revoke all on tables from anon, authenticated;
+-- And for every schema (20261203110100): PUBLIC's global default EXECUTE on functions postgres creates is revoked,
+-- so a function is executable by no API role until a grant below (or a migration) says so.
+alter default privileges for role postgres revoke execute on functions from public;
 
 -- ---------------------------------------------------------------------------------------------------------
 -- Schema private: internals, not served by the Data API; the API roles may only reach what is granted below
@@ -46,7 +49,9 @@ grant select on table public.peer_mentors to authenticated;
 grant update (status, status_reason) on table public.peer_mentors to authenticated;
 grant select on table public.peer_mentor_status_history to authenticated;
 -- A coordinator marks its notifications read; dispatched_at is the dispatcher's (complete_coordinator_notifications).
-grant select on table public.coordinator_notifications to authenticated;
+-- Of its own notifications (RLS), a coordinator reads the contract's six columns only, never the dispatcher's
+-- bookkeeping (last_error, claims, attempts): column grants, so a column added later is not readable by accident.
+grant select (id, history_id, coordinator_id, created_at, dispatched_at, read_at) on table public.coordinator_notifications to authenticated;
 grant update (read_at) on table public.coordinator_notifications to authenticated;
 
 grant select, insert, update, delete on table
@@ -81,6 +86,8 @@ grant execute on function public.mentor_status_at(uuid, timestamptz), public.cha
   to authenticated, service_role;
 -- A status change that raises PM401 instead of changing 0 rows, as the caller (anon: never).
 grant execute on function public.set_mentor_status(uuid, public.mentor_status, text) to authenticated, service_role;
+-- The health report's counts of the relation's differences (coordinator_notifications_health() runs as the caller).
+grant execute on function private.responsibility_difference_counts() to service_role;
 -- The job and the dispatcher API: service role only.
 grant execute on function public.run_certification_expiry_job(timestamptz) to service_role;
 grant execute on function
