@@ -112,7 +112,7 @@ comment on column public.job_runs.error is 'The error message of a failed run.';
 comment on column public.job_runs.skipped_count is
   'How many rows the run had to leave for the next run because another transaction held their lock (certification_expiry: expired active mentors it could not pause now); 0 when none; null when not applicable.';
 comment on column public.job_runs.responsibility_differences is
-  'certification_expiry: how many (mentor, coordinator) pairs of the responsibility relation differed from its definition when the run started (private.responsibility_differences()); 0 when exact; null for other jobs and runs before 20261203110500.';
+  'certification_expiry: how many (mentor, coordinator) pairs of the responsibility relation differed from its definition when the run started (private.responsibility_differences()); 0 when exact; null for other jobs and runs before 20261203130500.';
 comment on column public.job_runs.responsibility_repaired is
   'certification_expiry: true when the run rebuilt a relation that differed and it is now exact; false when it could not (see the run''s warning); null when nothing differed.';
 

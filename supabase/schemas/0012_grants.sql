@@ -21,7 +21,7 @@
 alter default privileges for role postgres in schema public revoke all on sequences from anon, authenticated, service_role;
 alter default privileges for role postgres in schema public revoke all on functions from anon, authenticated;
 alter default privileges for role postgres in schema public revoke all on tables from anon, authenticated;
--- And for every schema (20261203110100): PUBLIC's global default EXECUTE on functions postgres creates is revoked,
+-- And for every schema (20261203130100): PUBLIC's global default EXECUTE on functions postgres creates is revoked,
 -- so a function is executable by no API role until a grant below (or a migration) says so.
 alter default privileges for role postgres revoke execute on functions from public;
 

@@ -6,7 +6,7 @@
 -- transaction-local `role` and `request.jwt.claims` (including its `role` claim).
 begin;
 create extension if not exists pgtap with schema extensions;
--- The migrations revoke PUBLIC's default EXECUTE on functions postgres creates (20261203110100), and here
+-- The migrations revoke PUBLIC's default EXECUTE on functions postgres creates (20261203130100), and here
 -- postgres creates pgTAP (on Supabase the platform does, and its functions are executable by everyone): the
 -- assertions run as the API roles too, so they may call them. A no-op where that is so already.
 do $$

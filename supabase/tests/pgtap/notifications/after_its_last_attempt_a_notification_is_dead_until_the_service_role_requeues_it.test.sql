@@ -28,7 +28,7 @@ create function pg_temp.cora() returns bigint language sql stable
 as $$ select id from public.coordinator_notifications where coordinator_id = tests.uuid('dead cora') $$;
 create function pg_temp.colin() returns bigint language sql stable
 as $$ select id from public.coordinator_notifications where coordinator_id = tests.uuid('dead colin') $$;
--- New functions are executable by their owner only (20261203110100): the roles acting below call these.
+-- New functions are executable by their owner only (20261203130100): the roles acting below call these.
 grant execute on function pg_temp.cora(), pg_temp.colin() to service_role, authenticated;
 
 -- Attempt 1: Cora's send fails; Colin's worker dies (its claim lapses unconfirmed).

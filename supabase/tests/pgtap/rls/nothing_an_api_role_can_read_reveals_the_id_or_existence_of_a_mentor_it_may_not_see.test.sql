@@ -5,7 +5,7 @@
 --                     by zero iff the caller's predicate reaches the invisible row;
 --   id leak:          `where mentor_id::text::int = 0` fails naming the first id it reaches.
 -- Both must see the caller's own rows only: empty, no error. (private.visible_mentors was an owner-rights view
--- whose flattened UNION ALL let both through: 20261203110200.)
+-- whose flattened UNION ALL let both through: 20261203130200.)
 begin;
 select plan(10);
 

@@ -1,5 +1,5 @@
--- Rollback of 20261203110200_visible_mentors_cannot_leak.sql: private.visible_mentors goes back to 20261201100300's definition (a flattened UNION ALL without security_barrier: the leak comes back). Run newest first, in one transaction:
---   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261203110200_visible_mentors_cannot_leak_down.sql
+-- Rollback of 20261203130200_visible_mentors_cannot_leak.sql: private.visible_mentors goes back to 20261201100300's definition (a flattened UNION ALL without security_barrier: the leak comes back). Run newest first, in one transaction:
+--   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261203130200_visible_mentors_cannot_leak_down.sql
 set lock_timeout = '3s';
 set statement_timeout = '10min';
 
@@ -9,7 +9,7 @@ declare
 begin
   if to_regclass('supabase_migrations.schema_migrations') is not null then
     select string_agg(version, ', ' order by version desc) into v_newer
-      from supabase_migrations.schema_migrations where version > '20261203110200';
+      from supabase_migrations.schema_migrations where version > '20261203130200';
     if v_newer is not null then
       raise exception 'roll back the newer migrations first (newest first): %', v_newer
         using errcode = 'dependent_objects_still_exist';
@@ -35,7 +35,7 @@ comment on view private.visible_mentors is
 do $$
 begin
   if to_regclass('supabase_migrations.schema_migrations') is not null then
-    delete from supabase_migrations.schema_migrations where version = '20261203110200';
+    delete from supabase_migrations.schema_migrations where version = '20261203130200';
   end if;
 end
 $$;

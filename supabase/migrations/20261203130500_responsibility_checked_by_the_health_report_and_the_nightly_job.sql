@@ -30,7 +30,7 @@ alter table public.job_runs
 -- squawk-ignore constraint-missing-not-valid
 alter table public.job_runs add constraint responsibility_differences_is_not_negative check (responsibility_differences >= 0);
 comment on column public.job_runs.responsibility_differences is
-  'certification_expiry: how many (mentor, coordinator) pairs of the responsibility relation differed from its definition when the run started (private.responsibility_differences()); 0 when exact; null for other jobs and runs before 20261203110500.';
+  'certification_expiry: how many (mentor, coordinator) pairs of the responsibility relation differed from its definition when the run started (private.responsibility_differences()); 0 when exact; null for other jobs and runs before 20261203130500.';
 comment on column public.job_runs.responsibility_repaired is
   'certification_expiry: true when the run rebuilt a relation that differed and it is now exact; false when it could not (see the run''s warning); null when nothing differed.';
 

@@ -1,5 +1,5 @@
--- Rollback of 20261203110400_responsibility_is_exact_after_truncate.sql: TRUNCATE no longer maintains the responsibility relation (the triggers and their function go). Run newest first, in one transaction:
---   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261203110400_responsibility_is_exact_after_truncate_down.sql
+-- Rollback of 20261203130400_responsibility_is_exact_after_truncate.sql: TRUNCATE no longer maintains the responsibility relation (the triggers and their function go). Run newest first, in one transaction:
+--   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261203130400_responsibility_is_exact_after_truncate_down.sql
 set lock_timeout = '3s';
 set statement_timeout = '10min';
 
@@ -9,7 +9,7 @@ declare
 begin
   if to_regclass('supabase_migrations.schema_migrations') is not null then
     select string_agg(version, ', ' order by version desc) into v_newer
-      from supabase_migrations.schema_migrations where version > '20261203110400';
+      from supabase_migrations.schema_migrations where version > '20261203130400';
     if v_newer is not null then
       raise exception 'roll back the newer migrations first (newest first): %', v_newer
         using errcode = 'dependent_objects_still_exist';
@@ -32,7 +32,7 @@ drop function private.maintain_responsibility_on_truncate();
 do $$
 begin
   if to_regclass('supabase_migrations.schema_migrations') is not null then
-    delete from supabase_migrations.schema_migrations where version = '20261203110400';
+    delete from supabase_migrations.schema_migrations where version = '20261203130400';
   end if;
 end
 $$;
