@@ -1,22 +1,7 @@
--- Rollback of 20261203130300_responsibility_lock_is_private_and_refuses_stale_snapshots.sql: maintenance goes back to the advisory lock (which any role can hold) and to READ COMMITTED-only exactness: the functions get 20261201100000's and 20261201100500's bodies back (verbatim), the guard and marks tables go. Run newest first, in one transaction:
---   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261203130300_responsibility_lock_is_private_and_refuses_stale_snapshots_down.sql
+-- Rollback of 20261203130300_responsibility_lock_is_private_and_refuses_stale_snapshots.sql: maintenance goes back to the advisory lock (which any role can hold) and to READ COMMITTED-only exactness: the functions get 20261201100000's and 20261201100500's bodies back (verbatim), the guard and marks tables go. Run it with:
+--   npm run db:rollback -- 20261203130300
 set lock_timeout = '3s';
 set statement_timeout = '10min';
-
-do $$
-declare
-  v_newer text;
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    select string_agg(version, ', ' order by version desc) into v_newer
-      from supabase_migrations.schema_migrations where version > '20261203130300';
-    if v_newer is not null then
-      raise exception 'roll back the newer migrations first (newest first): %', v_newer
-        using errcode = 'dependent_objects_still_exist';
-    end if;
-  end if;
-end
-$$;
 
 create or replace function private.lock_responsibility() returns void
 language sql
@@ -155,12 +140,3 @@ drop table private.responsibility_user_marks;
 -- the same for the guard
 -- squawk-ignore ban-drop-table
 drop table private.responsibility_guard;
-
--- Let `supabase migration up` apply the migration again.
-do $$
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    delete from supabase_migrations.schema_migrations where version = '20261203130300';
-  end if;
-end
-$$;

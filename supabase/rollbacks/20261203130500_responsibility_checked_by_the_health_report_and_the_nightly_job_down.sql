@@ -1,22 +1,7 @@
--- Rollback of 20261203130500_responsibility_checked_by_the_health_report_and_the_nightly_job.sql: the health report and the nightly job no longer check the responsibility relation: run_certification_expiry_job and coordinator_notifications_health get 20261201110300's and 20261201110400's bodies back (verbatim), the type's attributes, the helper and the job_runs columns go. Run newest first, in one transaction:
---   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261203130500_responsibility_checked_by_the_health_report_and_the_nightly_job_down.sql
+-- Rollback of 20261203130500_responsibility_checked_by_the_health_report_and_the_nightly_job.sql: the health report and the nightly job no longer check the responsibility relation: run_certification_expiry_job and coordinator_notifications_health get 20261201110300's and 20261201110400's bodies back (verbatim), the type's attributes, the helper and the job_runs columns go. Run it with:
+--   npm run db:rollback -- 20261203130500
 set lock_timeout = '3s';
 set statement_timeout = '10min';
-
-do $$
-declare
-  v_newer text;
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    select string_agg(version, ', ' order by version desc) into v_newer
-      from supabase_migrations.schema_migrations where version > '20261203130500';
-    if v_newer is not null then
-      raise exception 'roll back the newer migrations first (newest first): %', v_newer
-        using errcode = 'dependent_objects_still_exist';
-    end if;
-  end if;
-end
-$$;
 
 create or replace function public.run_certification_expiry_job(p_as_of timestamptz default now()) returns uuid
 language plpgsql
@@ -124,12 +109,3 @@ drop function private.responsibility_difference_counts();
 -- The rollback's purpose: the two columns 20261203130500 added, and their check.
 -- squawk-ignore ban-drop-column
 alter table public.job_runs drop column responsibility_repaired, drop column responsibility_differences;
-
--- Let `supabase migration up` apply the migration again.
-do $$
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    delete from supabase_migrations.schema_migrations where version = '20261203130500';
-  end if;
-end
-$$;
