@@ -5,6 +5,7 @@
 // something is broken (a failing statement, two sides that disagree about what they read or wrote).
 import { acquireTarget } from './lib/database.ts';
 import { parseConfig, wants } from './bench/config.ts';
+import { benchBulkImportReads } from './bench/bulk-import-reads.ts';
 import { benchJob } from './bench/job.ts';
 import { benchLargeOrg } from './bench/large-org.ts';
 import { benchRelation } from './bench/relation.ts';
@@ -75,6 +76,10 @@ async function main(): Promise<void> {
       if (wants(cfg, 'org')) add(await benchLargeOrg(db, cfg));
       if (wants(cfg, 'org')) add(await benchRlsLargeOrg(db.url, cfg));
       if (wants(cfg, 'relation')) add(await benchRelation(db.url, cfg));
+    }
+    if (wants(cfg, 'bulkreads')) {
+      add(await benchBulkImportReads(target.url, target.adminUrl, cfg, created));
+      if (!env.version) env = await environment(created[created.length - 1]!.url, target.throwaway);
     }
     printReport(all);
     console.log(`\nEnvironment: ${String(env.version).split(',')[0]}, ${env.cpus} CPUs (shared), fsync=${env.fsync}, ` +

@@ -6,6 +6,11 @@
 // definition recomputed from the base tables) must be empty. The sequence is drawn by a seeded PRNG
 // (RESPONSIBILITY_SEED), so a failure names a reproducible step. The last test breaks the maintenance by hand
 // (one trigger disabled) and checks that the same comparison then finds differences: the oracle can fail.
+//
+// The sequence also truncates (the memberships, reloaded without one user in the same transaction, as a CSV
+// import does; or the chapters, cascading, and both reloaded), and now and then a second connection writes at
+// REPEATABLE READ with a snapshot taken before the step: it is either exact or refused (PM601, or an ordinary
+// serialization failure / key conflict of its own statement), and the relation equals its definition after it.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
@@ -74,7 +79,7 @@ async function seed(c: pg.ClientBase): Promise<void> {
   await c.query('insert into public.peer_mentors (user_id) select unnest($1::uuid[])', [USERS.filter((_, i) => i % 2 === 0)]);
 }
 
-type Step = { kind: string; sql: string; params: unknown[] };
+type Step = { kind: string; sql: string; params: unknown[]; truncate?: 'memberships' | 'chapters' };
 
 function drawStep(rnd: () => number): Step {
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
@@ -160,12 +165,42 @@ function drawStep(rnd: () => number): Step {
       params: [user],
     };
   }
-  return {
-    kind: 'bulk: mentors added for several users',
-    sql: `insert into public.peer_mentors (user_id) select distinct u from unnest($1::uuid[]) u on conflict (user_id) do nothing`,
-    params: [some(USERS, 3)],
-  };
+  if (r < 0.955) {
+    return {
+      kind: 'bulk: mentors added for several users',
+      sql: `insert into public.peer_mentors (user_id) select distinct u from unnest($1::uuid[]) u on conflict (user_id) do nothing`,
+      params: [some(USERS, 3)],
+    };
+  }
+  if (r < 0.985) {
+    return { kind: 'truncate: memberships reloaded without one user (one transaction)', sql: '', params: [user], truncate: 'memberships' };
+  }
+  return { kind: 'truncate: chapters cascade, chapters and memberships reloaded (one transaction)', sql: '', params: [], truncate: 'chapters' };
 }
+
+/** A truncate-and-reload in one transaction, the way an import does it. */
+async function runTruncate(c: pg.ClientBase, step: Step): Promise<void> {
+  await c.query('begin');
+  try {
+    await c.query(`create temporary table saved_memberships on commit drop as
+                     select * from public.chapter_memberships where user_id is distinct from $1`, [step.params[0] ?? null]);
+    if (step.truncate === 'memberships') {
+      await c.query('truncate public.chapter_memberships');
+    } else {
+      await c.query('create temporary table saved_chapters on commit drop as select * from public.chapters');
+      await c.query('truncate public.chapters cascade');
+      await c.query('insert into public.chapters select * from saved_chapters');
+    }
+    await c.query('insert into public.chapter_memberships select * from saved_memberships');
+    await c.query('commit');
+  } catch (err) {
+    await c.query('rollback');
+    throw err;
+  }
+}
+
+/** What a REPEATABLE READ writer with an old snapshot may be refused with: never a wrong relation. */
+const STALE_SNAPSHOT_REFUSALS = new Set(['PM601', '40001', '23505', '23503']);
 
 describe('the responsibility relation', { timeout: 300_000 }, () => {
   before(async () => {
@@ -181,19 +216,51 @@ describe('the responsibility relation', { timeout: 300_000 }, () => {
   test(`equals the definition from scratch after every step of a random sequence (seed ${SEED}, ${STEPS} steps)`, async (t) => {
     const rnd = prng(SEED);
     const counts = new Map<string, number>();
+    const repeatableRead = { committed: 0, refused: new Map<string, number>() };
+    const rr = await connect(db.url);
     let pairsSeen = 0;
+    try {
     for (let i = 1; i <= STEPS; i++) {
       const step = drawStep(rnd);
-      await client.query(step.sql, step.params);
+      // Now and then a REPEATABLE READ writer takes its snapshot before this step and writes after it.
+      // (Not across a TRUNCATE, which would wait for the open transaction's lock on the table.)
+      const stale = !step.truncate && rnd() < 0.08 ? drawStep(rnd) : null;
+      if (stale && !stale.truncate) {
+        await rr.query('begin isolation level repeatable read');
+        await rr.query('select count(*) from public.chapter_memberships');
+      }
+      if (step.truncate) await runTruncate(client, step);
+      else await client.query(step.sql, step.params);
       if (step.kind.startsWith('user deleted')) await createUser(client, step.params[0] as string);
       counts.set(step.kind, (counts.get(step.kind) ?? 0) + 1);
-      const diff = await differences(client);
-      assert.deepEqual(diff, [], `step ${i} (${step.kind}, ${JSON.stringify(step.params)}) left the relation different from its definition`);
+      assert.deepEqual(await differences(client), [], `step ${i} (${step.kind}, ${JSON.stringify(step.params)}) left the relation different from its definition`);
+      if (stale && !stale.truncate) {
+        try {
+          await rr.query(stale.sql, stale.params);
+          await rr.query('commit');
+          if (stale.kind.startsWith('user deleted')) await createUser(client, stale.params[0] as string);
+          repeatableRead.committed++;
+        } catch (err) {
+          const code = (err as { code?: string }).code ?? '';
+          await rr.query('rollback');
+          assert.ok(STALE_SNAPSHOT_REFUSALS.has(code), `step ${i}: the REPEATABLE READ writer (${stale.kind}) failed with ${code}: ${String(err)}`);
+          repeatableRead.refused.set(code, (repeatableRead.refused.get(code) ?? 0) + 1);
+        }
+        const diff = await differences(client);
+        assert.deepEqual(diff, [], `step ${i}: the REPEATABLE READ writer (${stale.kind}, ${JSON.stringify(stale.params)}) left the relation different from its definition`);
+      }
       pairsSeen = Math.max(pairsSeen, Number((await client.query('select count(*) as n from (select distinct mentor_id, coordinator_id from private.responsibilities) p')).rows[0].n));
+    }
+    } finally {
+      await rr.query('rollback').catch(() => {});
+      await rr.end();
     }
     const kinds = [...counts.entries()].sort((a, b) => b[1] - a[1]);
     t.diagnostic(`${STEPS} steps, 0 differences; largest relation ${pairsSeen} pairs; ${kinds.map(([k, n]) => `${k}: ${n}`).join('; ')}`);
-    assert.equal(kinds.length, 12, 'every kind of change was drawn');
+    t.diagnostic(`REPEATABLE READ writers with an older snapshot: ${repeatableRead.committed} committed, refused ${JSON.stringify(Object.fromEntries(repeatableRead.refused))}`);
+    assert.equal(kinds.length, 14, 'every kind of change was drawn');
+    assert.ok(repeatableRead.committed > 0 && (repeatableRead.refused.get('PM601') ?? 0) > 0,
+      'REPEATABLE READ writers both committed and were refused with PM601');
     assert.ok(pairsSeen > 10, 'the sequence built a relation worth checking');
   });
 

@@ -1,7 +1,7 @@
 // The benchmark's knobs (environment variables), validated. bench/README.md documents every one.
 import { z } from 'zod';
 
-export const PARTS = ['job', 'pgbench', 'rls', 'timetravel', 'org', 'relation'] as const;
+export const PARTS = ['job', 'pgbench', 'rls', 'timetravel', 'org', 'relation', 'bulkreads'] as const;
 export type Part = (typeof PARTS)[number];
 
 export const USAGE =

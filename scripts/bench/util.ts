@@ -81,7 +81,7 @@ export interface Target {
 
 export interface Row {
   key: string;
-  shape: 'current' | 'large organisation';
+  shape: 'current' | 'large organisation' | 'bulk import';
   title: string;
   ours: Side;
   baseline: Side | null;

@@ -52,22 +52,34 @@ language sql
 stable
 security definer -- reads chapter_memberships and the relation without recursing into their policies
 set search_path = ''
+set enable_seqscan = off -- a fixed shape whatever the statistics (see the migration's header)
 rows 200
 as $$
   select member.user_id
-    from public.chapter_memberships coordinator
-    join public.chapter_memberships member
-      on member.chapter_id = coordinator.chapter_id and member.is_active
-   where coordinator.user_id = (select auth.uid())
-     and coordinator.role = 'coordinator'
-     and coordinator.is_active
+    from (select coordinator.chapter_id
+            from public.chapter_memberships coordinator
+           where coordinator.user_id = (select auth.uid())
+             and coordinator.role = 'coordinator'
+             and coordinator.is_active
+          offset 0) as coordinator
+   cross join lateral (select m.user_id
+                         from public.chapter_memberships m
+                        where m.chapter_id = coordinator.chapter_id and m.is_active
+                       offset 0) as member
   union
-  select r.mentor_user_id
-    from private.responsibilities r
-   where r.coordinator_id = (select auth.uid());
+  select ms.mentor_user_id
+    from (select distinct cs.via, cs.scope_id
+            from private.coordinator_scopes cs
+           where cs.coordinator_id = (select auth.uid())
+          offset 0) as cs
+   cross join lateral (select m.mentor_user_id
+                         from private.mentor_scopes m
+                        where m.via = cs.via and m.scope_id = cs.scope_id
+                       offset 0) as ms
+   where ms.mentor_user_id <> (select auth.uid());
 $$;
 comment on function private.coordinated_user_ids() is
-  'Users whose profile the signed-in user may read as a coordinator: the active members of chapters it actively coordinates (the coordinator included), and the users of every mentor it is responsible for.';
+  'Users whose profile the signed-in user may read as a coordinator: the active members of chapters it actively coordinates (the coordinator included), and the users of every mentor it is responsible for (private.responsibilities, read from its coordinator scopes with a fixed plan).';
 
 -- plpgsql, not sql: a security definer function is never inlined, and a SQL function is planned again on
 -- every call (1.5 ms of every policy check, measured on 100k mentors); plpgsql's plan is cached (0.2 ms).
@@ -76,23 +88,32 @@ language plpgsql
 stable
 security definer -- reads peer_mentors and the relation without recursing into RLS
 set search_path = ''
+set enable_seqscan = off -- a fixed shape whatever the statistics (see the migration's header)
 rows 200
 as $$
 begin
   -- plpgsql, not sql: the plan is cached for the session instead of made again on every policy check.
   -- Duplicates are harmless where it is used (`= any (array(...))`), so no de-duplication.
+  -- The second arm is private.responsibilities for one coordinator, from its scopes: one probe per scope.
   return query
   select pm.id
     from public.peer_mentors pm
    where pm.user_id = (select auth.uid())
   union all
-  select r.mentor_id
-    from private.responsibilities r
-   where r.coordinator_id = (select auth.uid());
+  select ms.mentor_id
+    from (select distinct cs.via, cs.scope_id
+            from private.coordinator_scopes cs
+           where cs.coordinator_id = (select auth.uid())
+          offset 0) as cs
+   cross join lateral (select m.mentor_id, m.mentor_user_id
+                         from private.mentor_scopes m
+                        where m.via = cs.via and m.scope_id = cs.scope_id
+                       offset 0) as ms
+   where ms.mentor_user_id <> (select auth.uid());
 end;
 $$;
 comment on function private.visible_mentor_ids() is
-  'Mentors the signed-in user may see and change: its own mentor row, and every mentor it is responsible for (private.responsibilities: through a shared chapter, or the organisation fallback). A mentor may appear more than once.';
+  'Mentors the signed-in user may see and change: its own mentor row, and every mentor it is responsible for (private.responsibilities, read from its coordinator scopes with a fixed plan: one index probe of mentor_scopes per scope). A mentor may appear more than once.';
 
 create view private.visible_mentors
 with (security_barrier = true)
