@@ -211,6 +211,115 @@ begin
 end;
 $$;
 
+-- Tamper evidence (supabase/tests/pgtap/tamper_evidence/). The fixture: Mia (first row by the owner, a pause by
+-- Mia herself, a resume by the service role, a pause by a job run, a resume by Mia) and Max (created, paused and
+-- resumed by the owner); Carl, a user who changed nothing; job run 'tamper job', finished. Returns the digest
+-- taken after it.
+create or replace function tests.tamper_fixture() returns jsonb
+language plpgsql volatile set search_path = ''
+as $$
+declare
+  v_mia uuid := tests.create_mentor(tests.create_user('tamper mia'));
+  v_max uuid := tests.create_mentor(tests.create_user('tamper max'));
+  v_run uuid;
+begin
+  perform tests.create_user('tamper carl');
+  perform tests.authenticate_as(tests.uuid('tamper mia'));
+  update public.peer_mentors set status = 'paused', status_reason = 'exams' where id = v_mia;
+  perform tests.clear_authentication();
+  perform tests.authenticate_as_service_role();
+  update public.peer_mentors set status = 'active', status_reason = null where id = v_mia;
+  perform tests.clear_authentication();
+  insert into public.job_runs (id, job_name) values (tests.uuid('tamper job'), 'tamper') returning id into v_run;
+  perform pg_catalog.set_config('app.job_run_id', v_run::text, true);
+  update public.peer_mentors set status = 'paused', status_reason = 'certification_expired' where id = v_mia;
+  perform pg_catalog.set_config('app.job_run_id', '', true);
+  update public.job_runs set status = 'succeeded', finished_at = pg_catalog.now() where id = v_run;
+  perform tests.authenticate_as(tests.uuid('tamper mia'));
+  update public.peer_mentors set status = 'active', status_reason = 'renewed' where id = v_mia;
+  perform tests.clear_authentication();
+  update public.peer_mentors set status = 'paused', status_reason = 'leave' where id = v_max;
+  update public.peer_mentors set status = 'active', status_reason = null where id = v_max;
+  return public.status_history_digest();
+end;
+$$;
+
+-- The n-th history row (1 = first) of a tamper fixture mentor ('mia', 'max'), in chain order.
+create or replace function tests.tamper_row(p_who text, p_n integer) returns bigint
+language sql stable set search_path = ''
+as $$
+  select h.id from public.peer_mentor_status_history h
+   where h.mentor_id = tests.uuid('mentor:' || tests.uuid('tamper ' || p_who))
+   order by h.changed_at, h.id offset p_n - 1 limit 1
+$$;
+
+-- What an attacker who knows the scheme does after editing a mentor's rows: recompute every proof of its chain.
+-- Run only inside tests.tamper (the history's append-only trigger is off there).
+create or replace function tests.reprove_chain(p_mentor uuid) returns void
+language plpgsql volatile set search_path = ''
+as $$
+declare
+  v_previous bytea;
+  r record;
+begin
+  for r in select h.id from public.peer_mentor_status_history h where h.mentor_id = p_mentor order by h.changed_at, h.id loop
+    update public.peer_mentor_status_history h
+       set changed_by_pseudonym = coalesce(h.changed_by_pseudonym, private.status_history_pseudonym(h.changed_by)),
+           proof = private.status_history_proof(v_previous, h.id, h.mentor_id, h.previous_status, h.new_status,
+                     h.changed_at, h.reason, coalesce(h.changed_by_pseudonym, private.status_history_pseudonym(h.changed_by)),
+                     h.job_run_pseudonym, h.proof_origin)
+     where h.id = r.id
+    returning h.proof into v_previous;
+  end loop;
+end;
+$$;
+
+-- Runs p_attack as the owner around the triggers, then verify_status_history(p_digest), and undoes it all.
+--   p_mode 'disabled': alter table ... disable trigger user on the history, peer_mentors and the records;
+--   p_mode 'replica':  the ENABLE ALWAYS triggers demoted to ordinary ones (alter table ... enable trigger), then
+--                      set local session_replication_role = replica (foreign keys' actions are skipped too).
+create or replace function tests.tamper(p_mode text, p_attack text, p_digest jsonb default null)
+returns table (mentor_id uuid, history_id bigint, problem text)
+language plpgsql volatile set search_path = ''
+as $$
+declare
+  v_mentors uuid[];
+  v_ids bigint[];
+  v_problems text[];
+  t record;
+begin
+  begin
+    if p_mode = 'disabled' then
+      alter table public.peer_mentor_status_history disable trigger user;
+      alter table public.peer_mentors disable trigger user;
+      alter table public.status_history_erasures disable trigger user;
+      alter table public.status_history_digests disable trigger user;
+      alter table private.status_history_digest_heads disable trigger user;
+    elsif p_mode = 'replica' then
+      for t in select c.oid::regclass as tbl, g.tgname from pg_catalog.pg_trigger g join pg_catalog.pg_class c on c.oid = g.tgrelid
+                where not g.tgisinternal and g.tgenabled = 'A'
+                  and c.oid in ('public.peer_mentor_status_history'::regclass, 'public.peer_mentors'::regclass,
+                                'public.status_history_erasures'::regclass, 'public.status_history_digests'::regclass,
+                                'private.status_history_digest_heads'::regclass) loop
+        execute pg_catalog.format('alter table %s enable trigger %I', t.tbl, t.tgname);
+      end loop;
+      perform pg_catalog.set_config('session_replication_role', 'replica', true);
+    else
+      raise exception 'tests.tamper: mode is disabled or replica, not %', p_mode;
+    end if;
+    execute p_attack;
+    perform pg_catalog.set_config('session_replication_role', 'origin', true);
+    select pg_catalog.array_agg(v.mentor_id), pg_catalog.array_agg(v.history_id), pg_catalog.array_agg(v.problem)
+      into v_mentors, v_ids, v_problems
+      from public.verify_status_history(p_digest) v;
+    raise exception using errcode = 'PT999', message = 'undo the attack';
+  exception when sqlstate 'PT999' then
+    null;
+  end;
+  return query select u.m, u.i, u.p from unnest(v_mentors, v_ids, v_problems) as u(m, i, p);
+end;
+$$;
+
 grant execute on all functions in schema tests to anon, authenticated, service_role;
 
 select plan(4);

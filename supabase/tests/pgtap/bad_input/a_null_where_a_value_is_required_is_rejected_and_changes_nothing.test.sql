@@ -47,7 +47,7 @@ select throws_ok($$ update public.peer_mentors set status = null where user_id =
 
 select tests.clear_authentication();
 -- The table's own checks, as a backfill would meet them: only the owner's explicit opt-in reaches them (PM202 otherwise).
-select set_config('app.history_backfill', 'on', true);
+select set_config('app.history_backfill', txid_current()::text, true);
 select throws_ok(
   $$ insert into public.peer_mentor_status_history (mentor_id, new_status)
       values (tests.uuid('mentor:' || tests.uuid('bad input mia')), null) $$,

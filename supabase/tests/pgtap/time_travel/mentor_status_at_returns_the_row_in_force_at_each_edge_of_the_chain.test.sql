@@ -29,7 +29,7 @@ select results_eq($$select status::text, reason from public.mentor_status_at(tes
 
 -- Ties: two rows at the same changed_at (only a backfill could write them; the trigger keeps changed_at strictly
 -- increasing per mentor). Written by the owner opting in, as such a backfill would; the higher id is in force.
-select set_config('app.history_backfill', 'on', true);
+select set_config('app.history_backfill', txid_current()::text, true);
 insert into public.peer_mentor_status_history (mentor_id, previous_status, new_status, changed_at, reason)
 values (tests.rls_mentor('mentor-other'), 'active', 'paused', '2030-01-01T00:00:00Z', 'first of the tie'),
        (tests.rls_mentor('mentor-other'), 'paused', 'active', '2030-01-01T00:00:00Z', 'second of the tie');
