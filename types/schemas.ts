@@ -9,11 +9,26 @@
 //   public.coordinator_notifications.claim_lease_is_positive: CHECK (claim_lease > '00:00:00'::interval)
 //   public.coordinator_notifications.dead_is_not_dispatched: CHECK (dead_at IS NULL OR dispatched_at IS NULL)
 //   public.peer_mentor_status_history.records_a_change: CHECK (previous_status IS DISTINCT FROM new_status)
+//   public.status_history_digests.dead_is_not_published: CHECK (dead_at IS NULL OR published_at IS NULL)
 import { z } from 'zod'
-import type { Database } from './database.js'
+import type { Database, Json } from './database.js'
 
 /** Characters as PostgreSQL counts them (char_length: code points), not UTF-16 units like String#length. */
 const charLength = (value: string): number => [...value].length
+
+/** Any JSON value (the `Json` type); objects may hold `undefined`, which JSON.stringify drops. */
+export const jsonSchema: z.ZodType<Json> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonSchema), z.record(z.string(), jsonSchema.optional())]),
+)
+
+/** A NOT NULL json column: any JSON value but null. */
+export const nonNullJsonSchema: z.ZodType<NonNullable<Json>> = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.array(jsonSchema),
+  z.record(z.string(), jsonSchema.optional()),
+])
 
 export const chapterRoleSchema = z.enum(["peer_mentor", "coordinator"])
 
@@ -37,6 +52,14 @@ export const claimedCoordinatorNotificationSchema = z.object({
   created_at: z.string().nullable(),
 })
 
+export const claimedStatusHistoryDigestSchema = z.object({
+  id: z.int().nullable(),
+  taken_at: z.string().nullable(),
+  digest: jsonSchema,
+  attempts: z.int32().nullable(),
+  claim_token: z.guid().nullable(),
+})
+
 export const coordinatorNotificationsHealthSchema = z.object({
   checked_at: z.string().nullable(),
   pending_count: z.int().nullable(),
@@ -58,6 +81,14 @@ export const coordinatorNotificationsHealthSchema = z.object({
 })
 
 export const failedCoordinatorNotificationSchema = z.object({
+  id: z.int().nullable(),
+  attempts: z.int32().nullable(),
+  next_attempt_at: z.string().nullable(),
+  dead_at: z.string().nullable(),
+  last_error: z.string().nullable(),
+})
+
+export const failedStatusHistoryDigestSchema = z.object({
   id: z.int().nullable(),
   attempts: z.int32().nullable(),
   next_attempt_at: z.string().nullable(),
@@ -222,33 +253,45 @@ export const organizationsUpdateSchema = z.strictObject({
 export const peerMentorStatusHistoryRowSchema = z.object({
   changed_at: z.string(),
   changed_by: z.guid().nullable(),
+  changed_by_pseudonym: z.string().nullable(),
   id: z.int(),
   job_run_id: z.guid().nullable(),
+  job_run_pseudonym: z.string().nullable(),
   mentor_id: z.guid(),
   new_status: mentorStatusSchema,
   previous_status: mentorStatusSchema.nullable(),
+  proof: z.string().nullable(),
+  proof_origin: z.string().nullable(),
   reason: z.string().refine((v) => charLength(v) <= 500, "must be at most 500 characters (reason_is_short)").nullable(),
 })
 
 export const peerMentorStatusHistoryInsertSchema = z.strictObject({
   changed_at: z.string().optional(),
   changed_by: z.guid().nullable().optional(),
+  changed_by_pseudonym: z.string().nullable().optional(),
   id: z.never().optional(),
   job_run_id: z.guid().nullable().optional(),
+  job_run_pseudonym: z.string().nullable().optional(),
   mentor_id: z.guid(),
   new_status: mentorStatusSchema,
   previous_status: mentorStatusSchema.nullable().optional(),
+  proof: z.string().nullable().optional(),
+  proof_origin: z.string().nullable().optional(),
   reason: z.string().refine((v) => charLength(v) <= 500, "must be at most 500 characters (reason_is_short)").nullable().optional(),
 })
 
 export const peerMentorStatusHistoryUpdateSchema = z.strictObject({
   changed_at: z.string().optional(),
   changed_by: z.guid().nullable().optional(),
+  changed_by_pseudonym: z.string().nullable().optional(),
   id: z.never().optional(),
   job_run_id: z.guid().nullable().optional(),
+  job_run_pseudonym: z.string().nullable().optional(),
   mentor_id: z.guid().optional(),
   new_status: mentorStatusSchema.optional(),
   previous_status: mentorStatusSchema.nullable().optional(),
+  proof: z.string().nullable().optional(),
+  proof_origin: z.string().nullable().optional(),
   reason: z.string().refine((v) => charLength(v) <= 500, "must be at most 500 characters (reason_is_short)").nullable().optional(),
 })
 
@@ -296,6 +339,96 @@ export const peerMentorsCoordinatorUpdateSchema = z.strictObject({
   status_reason: z.string().refine((v) => charLength(v) <= 500, "must be at most 500 characters (status_reason_is_short)").nullable().optional(),
 }, {
   error: (issue) => (issue.code === 'unrecognized_keys' ? `${issue.keys.join(', ')}: not updatable by a coordinator (the column grants of authenticated on peer_mentors: status, status_reason)` : undefined),
+})
+
+export const statusHistoryDigestsRowSchema = z.object({
+  attempts: z.int32(),
+  claim_lease: z.string().nullable(),
+  claim_token: z.guid().nullable(),
+  claimed_at: z.string().nullable(),
+  dead_at: z.string().nullable(),
+  digest: nonNullJsonSchema,
+  erasures: z.int(),
+  history_rows: z.int(),
+  id: z.int(),
+  last_erasure_id: z.int(),
+  last_error: z.string().refine((v) => charLength(v) <= 2000, "must be at most 2000 characters (last_error_is_short)").nullable(),
+  last_failed_at: z.string().nullable(),
+  last_history_id: z.int(),
+  next_attempt_at: z.string().nullable(),
+  published_at: z.string().nullable(),
+  taken_at: z.string(),
+})
+
+export const statusHistoryDigestsInsertSchema = z.strictObject({
+  attempts: z.int32().optional(),
+  claim_lease: z.string().nullable().optional(),
+  claim_token: z.guid().nullable().optional(),
+  claimed_at: z.string().nullable().optional(),
+  dead_at: z.string().nullable().optional(),
+  digest: nonNullJsonSchema,
+  erasures: z.int(),
+  history_rows: z.int(),
+  id: z.never().optional(),
+  last_erasure_id: z.int(),
+  last_error: z.string().refine((v) => charLength(v) <= 2000, "must be at most 2000 characters (last_error_is_short)").nullable().optional(),
+  last_failed_at: z.string().nullable().optional(),
+  last_history_id: z.int(),
+  next_attempt_at: z.string().nullable().optional(),
+  published_at: z.string().nullable().optional(),
+  taken_at: z.string(),
+})
+
+export const statusHistoryDigestsUpdateSchema = z.strictObject({
+  attempts: z.int32().optional(),
+  claim_lease: z.string().nullable().optional(),
+  claim_token: z.guid().nullable().optional(),
+  claimed_at: z.string().nullable().optional(),
+  dead_at: z.string().nullable().optional(),
+  digest: nonNullJsonSchema.optional(),
+  erasures: z.int().optional(),
+  history_rows: z.int().optional(),
+  id: z.never().optional(),
+  last_erasure_id: z.int().optional(),
+  last_error: z.string().refine((v) => charLength(v) <= 2000, "must be at most 2000 characters (last_error_is_short)").nullable().optional(),
+  last_failed_at: z.string().nullable().optional(),
+  last_history_id: z.int().optional(),
+  next_attempt_at: z.string().nullable().optional(),
+  published_at: z.string().nullable().optional(),
+  taken_at: z.string().optional(),
+})
+
+export const statusHistoryErasuresRowSchema = z.object({
+  erased_at: z.string(),
+  erased_by: z.guid().nullable(),
+  erased_by_role: z.string(),
+  history_rows: z.int(),
+  id: z.int(),
+  last_history_id: z.int().nullable(),
+  last_proof: z.string().nullable(),
+  mentor_id: z.guid(),
+})
+
+export const statusHistoryErasuresInsertSchema = z.strictObject({
+  erased_at: z.string(),
+  erased_by: z.guid().nullable().optional(),
+  erased_by_role: z.string(),
+  history_rows: z.int(),
+  id: z.never().optional(),
+  last_history_id: z.int().nullable().optional(),
+  last_proof: z.string().nullable().optional(),
+  mentor_id: z.guid(),
+})
+
+export const statusHistoryErasuresUpdateSchema = z.strictObject({
+  erased_at: z.string().optional(),
+  erased_by: z.guid().nullable().optional(),
+  erased_by_role: z.string().optional(),
+  history_rows: z.int().optional(),
+  id: z.never().optional(),
+  last_history_id: z.int().nullable().optional(),
+  last_proof: z.string().nullable().optional(),
+  mentor_id: z.guid().optional(),
 })
 
 export const usersRowSchema = z.object({
@@ -394,6 +527,8 @@ export const Schemas = {
       organizations: { Row: organizationsRowSchema, Insert: organizationsInsertSchema, Update: organizationsUpdateSchema },
       peer_mentor_status_history: { Row: peerMentorStatusHistoryRowSchema, Insert: peerMentorStatusHistoryInsertSchema, Update: peerMentorStatusHistoryUpdateSchema },
       peer_mentors: { Row: peerMentorsRowSchema, Insert: peerMentorsInsertSchema, Update: peerMentorsUpdateSchema },
+      status_history_digests: { Row: statusHistoryDigestsRowSchema, Insert: statusHistoryDigestsInsertSchema, Update: statusHistoryDigestsUpdateSchema },
+      status_history_erasures: { Row: statusHistoryErasuresRowSchema, Insert: statusHistoryErasuresInsertSchema, Update: statusHistoryErasuresUpdateSchema },
       users: { Row: usersRowSchema, Insert: usersInsertSchema, Update: usersUpdateSchema },
     },
     Views: {
@@ -408,8 +543,10 @@ export const Schemas = {
     },
     CompositeTypes: {
       claimed_coordinator_notification: claimedCoordinatorNotificationSchema,
+      claimed_status_history_digest: claimedStatusHistoryDigestSchema,
       coordinator_notifications_health: coordinatorNotificationsHealthSchema,
       failed_coordinator_notification: failedCoordinatorNotificationSchema,
+      failed_status_history_digest: failedStatusHistoryDigestSchema,
       mentor_status_at_instant: mentorStatusAtInstantSchema,
     },
     CallerUpdates: {
@@ -429,8 +566,10 @@ export type SchemaTypeAssertions = [
   Expect<Equals<z.infer<typeof chapterRoleSchema>, Database["public"]["Enums"]["chapter_role"]>>,
   Expect<Equals<z.infer<typeof mentorStatusSchema>, Database["public"]["Enums"]["mentor_status"]>>,
   Expect<Equals<z.infer<typeof claimedCoordinatorNotificationSchema>, Database["public"]["CompositeTypes"]["claimed_coordinator_notification"]>>,
+  Expect<Equals<z.infer<typeof claimedStatusHistoryDigestSchema>, Database["public"]["CompositeTypes"]["claimed_status_history_digest"]>>,
   Expect<Equals<z.infer<typeof coordinatorNotificationsHealthSchema>, Database["public"]["CompositeTypes"]["coordinator_notifications_health"]>>,
   Expect<Equals<z.infer<typeof failedCoordinatorNotificationSchema>, Database["public"]["CompositeTypes"]["failed_coordinator_notification"]>>,
+  Expect<Equals<z.infer<typeof failedStatusHistoryDigestSchema>, Database["public"]["CompositeTypes"]["failed_status_history_digest"]>>,
   Expect<Equals<z.infer<typeof mentorStatusAtInstantSchema>, Database["public"]["CompositeTypes"]["mentor_status_at_instant"]>>,
   Expect<Equals<z.infer<typeof chapterMembershipsRowSchema>, Database["public"]["Tables"]["chapter_memberships"]["Row"]>>,
   Expect<Equals<z.infer<typeof chapterMembershipsInsertSchema>, Database["public"]["Tables"]["chapter_memberships"]["Insert"]>>,
@@ -455,6 +594,12 @@ export type SchemaTypeAssertions = [
   Expect<Equals<z.infer<typeof peerMentorsUpdateSchema>, Database["public"]["Tables"]["peer_mentors"]["Update"]>>,
   Expect<Extends<z.infer<typeof peerMentorsMentorUpdateSchema>, Database["public"]["Tables"]["peer_mentors"]["Update"]>>,
   Expect<Extends<z.infer<typeof peerMentorsCoordinatorUpdateSchema>, Database["public"]["Tables"]["peer_mentors"]["Update"]>>,
+  Expect<Equals<z.infer<typeof statusHistoryDigestsRowSchema>, Database["public"]["Tables"]["status_history_digests"]["Row"]>>,
+  Expect<Equals<z.infer<typeof statusHistoryDigestsInsertSchema>, Database["public"]["Tables"]["status_history_digests"]["Insert"]>>,
+  Expect<Equals<z.infer<typeof statusHistoryDigestsUpdateSchema>, Database["public"]["Tables"]["status_history_digests"]["Update"]>>,
+  Expect<Equals<z.infer<typeof statusHistoryErasuresRowSchema>, Database["public"]["Tables"]["status_history_erasures"]["Row"]>>,
+  Expect<Equals<z.infer<typeof statusHistoryErasuresInsertSchema>, Database["public"]["Tables"]["status_history_erasures"]["Insert"]>>,
+  Expect<Equals<z.infer<typeof statusHistoryErasuresUpdateSchema>, Database["public"]["Tables"]["status_history_erasures"]["Update"]>>,
   Expect<Equals<z.infer<typeof usersRowSchema>, Database["public"]["Tables"]["users"]["Row"]>>,
   Expect<Equals<z.infer<typeof usersInsertSchema>, Database["public"]["Tables"]["users"]["Insert"]>>,
   Expect<Equals<z.infer<typeof usersUpdateSchema>, Database["public"]["Tables"]["users"]["Update"]>>,

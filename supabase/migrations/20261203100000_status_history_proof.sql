@@ -313,6 +313,10 @@ grant select (history_id, coordinator_id) on table public.coordinator_notificati
 grant select on table private.responsibilities to status_history_writer;
 grant execute on function private.history_changed_by() to status_history_writer;
 grant execute on function private.job_run_id_for_history() to status_history_writer;
+revoke all on function
+  private.status_history_pseudonym(uuid),
+  private.status_history_proof(bytea, bigint, uuid, public.mentor_status, public.mentor_status, timestamptz, text, bytea, bytea, text)
+  from public, anon, authenticated, service_role;
 grant execute on function private.status_history_pseudonym(uuid) to status_history_writer;
 grant execute on function
   private.status_history_proof(bytea, bigint, uuid, public.mentor_status, public.mentor_status, timestamptz, text, bytea, bytea, text)

@@ -49,8 +49,8 @@ select tests.clear_authentication();
 -- The table's own checks, as a backfill would meet them: only the owner's explicit opt-in reaches them (PM202 otherwise).
 select set_config('app.history_backfill', txid_current()::text, true);
 select throws_ok(
-  $$ insert into public.peer_mentor_status_history (mentor_id, new_status)
-      values (tests.uuid('mentor:' || tests.uuid('bad input mia')), null) $$,
+  $$ insert into public.peer_mentor_status_history (mentor_id, new_status, changed_at)
+      values (tests.uuid('mentor:' || tests.uuid('bad input mia')), null, '2099-01-01') $$,
   '23502', null, 'peer_mentor_status_history.new_status cannot be null');
 select set_config('app.history_backfill', '', true);
 select throws_ok(

@@ -42,8 +42,8 @@ select tests.clear_authentication();
 -- The table's own checks, as a backfill would meet them: only the owner's explicit opt-in reaches them (PM202 otherwise).
 select set_config('app.history_backfill', txid_current()::text, true);
 select throws_ok(
-  $$ insert into public.peer_mentor_status_history (mentor_id, previous_status, new_status, reason)
-      values (tests.uuid('mentor:' || tests.uuid('bad input mia')), 'active', 'paused', repeat('x', 501)) $$,
+  $$ insert into public.peer_mentor_status_history (mentor_id, previous_status, new_status, reason, changed_at)
+      values (tests.uuid('mentor:' || tests.uuid('bad input mia')), 'active', 'paused', repeat('x', 501), '2099-01-01') $$,
   '23514', null, 'even the owner cannot write a history row with a 501-character reason (23514)');
 select set_config('app.history_backfill', '', true);
 

@@ -42,8 +42,8 @@ select throws_ok(
   $$ insert into public.peer_mentor_status_history (mentor_id, new_status) values (tests.uuid('no such mentor'), 'active') $$,
   '23503', null, 'a history row for an unknown mentor gets 23503');
 select throws_ok(
-  $$ insert into public.peer_mentor_status_history (mentor_id, previous_status, new_status, job_run_id)
-      values (tests.uuid('mentor:' || tests.uuid('bad input mia')), 'active', 'paused', tests.uuid('no such run')) $$,
+  $$ insert into public.peer_mentor_status_history (mentor_id, previous_status, new_status, job_run_id, changed_at)
+      values (tests.uuid('mentor:' || tests.uuid('bad input mia')), 'active', 'paused', tests.uuid('no such run'), '2099-01-01') $$,
   '23503', null, 'a history row naming an unknown job run gets 23503');
 select set_config('app.history_backfill', '', true);
 select throws_ok(

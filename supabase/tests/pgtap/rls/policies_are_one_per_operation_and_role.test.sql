@@ -15,13 +15,15 @@ select policies_are('public', 'chapter_memberships', array['chapter_memberships_
   'chapter_memberships has only its select policy');
 select policies_are('public', 'peer_mentors', array['peer_mentors_select_self_or_coordinated', 'peer_mentors_update_self_or_coordinated'],
   'peer_mentors has a select and an update policy (no insert or delete)');
-select policies_are('public', 'peer_mentor_status_history', array['peer_mentor_status_history_select_visible'],
-  'peer_mentor_status_history has only its select policy');
+select policies_are('public', 'peer_mentor_status_history',
+  array['peer_mentor_status_history_select_visible', 'peer_mentor_status_history_insert_by_writer', 'peer_mentor_status_history_select_by_writer'],
+  'peer_mentor_status_history has its select policy, and the history writer role''s insert and select (20261203100000)');
 select policies_are('public', 'job_runs', array[]::name[],
   'job_runs has no policy: only the service role, which bypasses RLS, sees it');
 select policies_are('public', 'coordinator_notifications',
-  array['coordinator_notifications_select_own', 'coordinator_notifications_update_own'],
-  'coordinator_notifications has a select and an update policy');
+  array['coordinator_notifications_select_own', 'coordinator_notifications_update_own',
+        'coordinator_notifications_insert_by_writer', 'coordinator_notifications_select_by_writer'],
+  'coordinator_notifications has a select and an update policy, and the history writer role''s insert and select');
 
 select policy_roles_are('public', 'organizations', 'organizations_select_member', array['authenticated'],
   'organizations_select_member is for authenticated only');

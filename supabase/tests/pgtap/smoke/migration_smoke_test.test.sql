@@ -41,7 +41,7 @@ insert into public.peer_mentors (id, user_id) values
 -- (1) A history row with all the card's fields is stored and can be read back.
 insert into public.peer_mentor_status_history (mentor_id, previous_status, new_status, changed_by, changed_at, reason)
 values ('5e0c7e57-0000-4000-8000-0000000000a1', 'active', 'paused', '5e0c7e57-0000-4000-8000-000000000003',
-        '2026-01-05 09:00:00+00', 'smoke check 1: all fields');
+        '2099-01-05 09:00:00+00', 'smoke check 1: all fields');
 select results_eq(
   $$
     select mentor_id, previous_status, new_status, changed_by, changed_at, reason
@@ -50,7 +50,7 @@ select results_eq(
   $$,
   $$
     values ('5e0c7e57-0000-4000-8000-0000000000a1'::uuid, 'active'::public.mentor_status, 'paused'::public.mentor_status,
-            '5e0c7e57-0000-4000-8000-000000000003'::uuid, '2026-01-05 09:00:00+00'::timestamptz,
+            '5e0c7e57-0000-4000-8000-000000000003'::uuid, '2099-01-05 09:00:00+00'::timestamptz,
             'smoke check 1: all fields'::text)
   $$,
   '(1) a history row with mentor_id, previous_status, new_status, changed_by, changed_at and reason reads back as written'
@@ -61,7 +61,7 @@ select lives_ok(
   $$
     insert into public.peer_mentor_status_history (mentor_id, previous_status, new_status, changed_by, changed_at, reason)
     values ('5e0c7e57-0000-4000-8000-0000000000a1', 'paused', 'active', null,
-            '2026-01-05 10:00:00+00', 'smoke check 2: system action')
+            '2099-01-05 10:00:00+00', 'smoke check 2: system action')
   $$,
   '(2) a history row with changed_by null (a system action) is accepted'
 );
@@ -77,7 +77,7 @@ select is_empty(
 -- (4) Deleting the user who made a change keeps the row and clears changed_by (ON DELETE SET NULL).
 insert into public.peer_mentor_status_history (mentor_id, previous_status, new_status, changed_by, changed_at, reason)
 values ('5e0c7e57-0000-4000-8000-0000000000b1', 'active', 'paused', '5e0c7e57-0000-4000-8000-000000000003',
-        '2026-01-05 11:00:00+00', 'smoke check 4: changed by a user who is then deleted');
+        '2099-01-05 11:00:00+00', 'smoke check 4: changed by a user who is then deleted');
 delete from public.users where id = '5e0c7e57-0000-4000-8000-000000000003';
 select results_eq(
   $$
