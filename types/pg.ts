@@ -45,6 +45,7 @@ const scalars = new Map<number, (value: string) => unknown>([
   [builtins.TIMESTAMP, parseTimestamp],
   [builtins.DATE, identity],
   [builtins.INTERVAL, identity],
+  [builtins.BYTEA, identity], // '\x…' hex text, as the Data API returns it
 ]);
 
 // Array type OIDs of the scalars above (pg_type.typarray).

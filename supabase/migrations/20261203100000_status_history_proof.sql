@@ -141,11 +141,16 @@ comment on function private.status_history_proof(bytea, bigint, uuid, public.men
 -- ---------------------------------------------------------------------------------------------------------
 alter table public.peer_mentor_status_history disable trigger peer_mentor_status_history_append_only;
 
-create temporary table status_history_adoption on commit drop as
+-- (no ON COMMIT DROP: a migration may be applied statement by statement, outside one transaction)
+create temporary table status_history_adoption as
 select h.id, h.mentor_id,
        pg_catalog.row_number() over (partition by h.mentor_id order by h.changed_at, h.id) as position
   from public.peer_mentor_status_history h;
+-- A temporary table of this session: nobody else reads or writes it.
+-- squawk-ignore require-concurrent-index-creation
 create index on status_history_adoption (position);
+-- A temporary table of this session: nobody else reads or writes it.
+-- squawk-ignore require-concurrent-index-creation
 create index on status_history_adoption (mentor_id, position);
 analyze status_history_adoption;
 
@@ -170,6 +175,9 @@ begin
 end
 $$;
 
+-- This migration's own temporary table, no client's.
+-- squawk-ignore ban-drop-table
+drop table pg_temp.status_history_adoption;
 alter table public.peer_mentor_status_history enable always trigger peer_mentor_status_history_append_only;
 
 -- ---------------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 -- Rollback of 20261203100100_status_history_digests_and_verification.sql: drops the digests (and their heads), the digest, verification and publishing functions and their types. Digests already copied out of the database stay valid records of the history as it was. Run newest first, in one transaction:
 --   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261203100100_status_history_digests_and_verification_down.sql
+-- squawk-ignore-file ban-drop-table,ban-drop-column
 set lock_timeout = '3s';
 set statement_timeout = '10min';
 
