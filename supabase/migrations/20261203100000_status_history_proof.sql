@@ -34,9 +34,9 @@
 -- and the chain head they ended in (a hash, not the erased content). Verification never reports a recorded
 -- erasure.
 --
--- Cost: existing rows are proven once here (one UPDATE per chain position, with the history's append-only
--- trigger disabled inside this transaction: ACCESS EXCLUSIVE-free, but writers of the history wait for it; about
--- 20 s per million rows on the benchmark machine).
+-- Cost: existing rows are proven once here by private.prove_status_history() (one UPDATE per chain position,
+-- with the history's append-only trigger disabled inside this transaction: writers of the history wait for it).
+-- The same function proves rows loaded by hand later (a benchmark's seed).
 --
 -- Errors: PM202 (unchanged code, new rule) the history is written by its triggers or an opt-in naming the
 -- transaction; PM602 the erasure records are append-only; PM604 a backfilled row must come after the mentor's
@@ -137,27 +137,33 @@ comment on function private.status_history_proof(bytea, bigint, uuid, public.men
   'A history row''s proof: sha256(previous proof (32 zero bytes for a mentor''s first row) || ''pmsh:v1'' || id (int8, big-endian) || mentor_id (16 bytes) || previous_status, new_status (text) || changed_at (int8 microseconds since 2000-01-01 UTC) || reason (text) || changed_by_pseudonym, job_run_pseudonym (bytes) || proof_origin (text)); text is 0x00 for null else 0x01 + UTF-8 + 0x00, bytes 0x00 for null else 0x01 + int4 length + bytes. Independent of every session setting.';
 
 -- ---------------------------------------------------------------------------------------------------------
--- Existing rows: proven once (proof_origin 'adopted'), chain position by chain position
+-- Rows without a proof (the rows that existed before this migration; rows loaded by hand, e.g. a benchmark's
+-- seed): proven by private.prove_status_history(), proof_origin 'adopted'
 -- ---------------------------------------------------------------------------------------------------------
-alter table public.peer_mentor_status_history disable trigger peer_mentor_status_history_append_only;
-
--- (no ON COMMIT DROP: a migration may be applied statement by statement, outside one transaction)
-create temporary table status_history_adoption as
-select h.id, h.mentor_id,
-       pg_catalog.row_number() over (partition by h.mentor_id order by h.changed_at, h.id) as position
-  from public.peer_mentor_status_history h;
--- A temporary table of this session: nobody else reads or writes it.
--- squawk-ignore require-concurrent-index-creation
-create index on status_history_adoption (position);
--- A temporary table of this session: nobody else reads or writes it.
--- squawk-ignore require-concurrent-index-creation
-create index on status_history_adoption (mentor_id, position);
-analyze status_history_adoption;
-
-do $$
+create function private.prove_status_history() returns bigint
+language plpgsql
+volatile
+security invoker -- ALTER TABLE below: only the history's owner can run it
+set search_path = ''
+as $$
 declare
-  v_positions bigint := (select coalesce(pg_catalog.max(a.position), 0) from pg_temp.status_history_adoption a);
+  v_proven bigint := 0;
+  v_count bigint;
+  v_positions bigint;
 begin
+  -- Chain position by chain position (a row's proof needs its predecessor's), each UPDATE set-based; a row is
+  -- chained on the proof its predecessor has stored. Rows that already have a proof are left alone.
+  create temporary table status_history_adoption on commit drop as
+  select h.id, h.mentor_id, h.proof is null as unproven,
+         pg_catalog.row_number() over (partition by h.mentor_id order by h.changed_at, h.id) as position
+    from public.peer_mentor_status_history h
+   where h.mentor_id in (select u.mentor_id from public.peer_mentor_status_history u where u.proof is null);
+  create index on pg_temp.status_history_adoption (position) where unproven;
+  create index on pg_temp.status_history_adoption (mentor_id, position);
+  analyze pg_temp.status_history_adoption;
+  v_positions := (select coalesce(pg_catalog.max(a.position), 0) from pg_temp.status_history_adoption a where a.unproven);
+
+  alter table public.peer_mentor_status_history disable trigger peer_mentor_status_history_append_only;
   for p in 1..v_positions loop
     update public.peer_mentor_status_history h
        set changed_by_pseudonym = private.status_history_pseudonym(h.changed_by),
@@ -170,15 +176,22 @@ begin
       left join pg_temp.status_history_adoption pa on pa.mentor_id = a.mentor_id and pa.position = a.position - 1
       left join public.peer_mentor_status_history prev on prev.id = pa.id
      where a.position = p
-       and h.id = a.id;
+       and a.unproven
+       and h.id = a.id
+       and h.proof is null;
+    get diagnostics v_count = row_count;
+    v_proven := v_proven + v_count;
   end loop;
-end
+  alter table public.peer_mentor_status_history enable always trigger peer_mentor_status_history_append_only;
+  drop table pg_temp.status_history_adoption;
+  return v_proven;
+end;
 $$;
+comment on function private.prove_status_history() is
+  'Owner only. Gives every history row that has no proof one (proof_origin adopted), chain position by chain position, each chained on its predecessor''s stored proof; returns how many. For rows older than the proof (migration 20261203100000) and rows loaded by hand (a benchmark''s seed). Takes the history''s append-only trigger off for its own transaction.';
+revoke all on function private.prove_status_history() from public, anon, authenticated, service_role;
 
--- This migration's own temporary table, no client's.
--- squawk-ignore ban-drop-table
-drop table pg_temp.status_history_adoption;
-alter table public.peer_mentor_status_history enable always trigger peer_mentor_status_history_append_only;
+select private.prove_status_history();
 
 -- ---------------------------------------------------------------------------------------------------------
 -- The writers: proof computed in the same INSERT ... SELECT that writes the rows

@@ -155,6 +155,7 @@ drop policy if exists coordinator_notifications_select_by_writer on public.coord
 drop function if exists private.status_history_proof(bytea, bigint, uuid, public.mentor_status, public.mentor_status, timestamptz, text, bytea, bytea, text);
 drop function if exists private.status_history_pseudonym(uuid);
 drop function if exists private.history_changed_by();
+drop function if exists private.prove_status_history();
 alter table public.peer_mentor_status_history
   drop column if exists changed_by_pseudonym,
   drop column if exists job_run_pseudonym,
@@ -165,6 +166,7 @@ revoke all on table public.peer_mentor_status_history, public.coordinator_notifi
 revoke all on sequence public.peer_mentor_status_history_id_seq from status_history_writer;
 revoke all on schema public, private from status_history_writer;
 revoke all on function private.job_run_id_for_history() from status_history_writer;
+revoke all on table private.responsibilities from status_history_writer;
 -- The role is the cluster's: dropped only where nothing else (another database's objects) depends on it.
 do $$
 begin
