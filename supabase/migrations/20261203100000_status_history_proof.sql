@@ -44,10 +44,13 @@
 set lock_timeout = '3s';
 set statement_timeout = '30min';
 
--- In the app's order: users, peer_mentors, history, then the others.
+-- In the app's order: users, peer_mentors, history, then the others. The history's ACCESS EXCLUSIVE is what
+-- ADD COLUMN and DROP TRIGGER below take anyway: taken first, never upgraded. It is held until commit, so reads
+-- of the history wait while the existing rows are proven (measured: see docs/tamper-evidence.md).
 do $$
 begin
-  lock table public.users, public.peer_mentors, public.peer_mentor_status_history in share row exclusive mode;
+  lock table public.users, public.peer_mentors in share row exclusive mode;
+  lock table public.peer_mentor_status_history in access exclusive mode;
 end
 $$;
 
@@ -152,38 +155,43 @@ declare
   v_positions bigint;
 begin
   -- Chain position by chain position (a row's proof needs its predecessor's), each UPDATE set-based; a row is
-  -- chained on the proof its predecessor has stored. Rows that already have a proof are left alone.
-  create temporary table status_history_adoption on commit drop as
-  select h.id, h.mentor_id, h.proof is null as unproven,
-         pg_catalog.row_number() over (partition by h.mentor_id order by h.changed_at, h.id) as position
-    from public.peer_mentor_status_history h
-   where h.mentor_id in (select u.mentor_id from public.peer_mentor_status_history u where u.proof is null);
-  create index on pg_temp.status_history_adoption (position) where unproven;
-  create index on pg_temp.status_history_adoption (mentor_id, position);
-  analyze pg_temp.status_history_adoption;
-  v_positions := (select coalesce(pg_catalog.max(a.position), 0) from pg_temp.status_history_adoption a where a.unproven);
+  -- chained on the proof its predecessor has stored. Rows that already have a proof are left alone. The
+  -- statements on the temporary table are dynamic (it does not exist when the function is checked).
+  execute '
+    create temporary table status_history_adoption on commit drop as
+    select h.id, h.mentor_id, h.proof is null as unproven,
+           pg_catalog.row_number() over (partition by h.mentor_id order by h.changed_at, h.id) as position
+      from public.peer_mentor_status_history h
+     where h.mentor_id in (select u.mentor_id from public.peer_mentor_status_history u where u.proof is null)';
+  execute 'create index on pg_temp.status_history_adoption (position) where unproven';
+  execute 'create index on pg_temp.status_history_adoption (mentor_id, position)';
+  execute 'analyze pg_temp.status_history_adoption';
+  execute 'select coalesce(pg_catalog.max(a.position), 0) from pg_temp.status_history_adoption a where a.unproven'
+    into v_positions;
 
   alter table public.peer_mentor_status_history disable trigger peer_mentor_status_history_append_only;
   for p in 1..v_positions loop
-    update public.peer_mentor_status_history h
-       set changed_by_pseudonym = private.status_history_pseudonym(h.changed_by),
-           job_run_pseudonym = private.status_history_pseudonym(h.job_run_id),
-           proof_origin = 'adopted',
-           proof = private.status_history_proof(prev.proof, h.id, h.mentor_id, h.previous_status, h.new_status,
-                     h.changed_at, h.reason, private.status_history_pseudonym(h.changed_by),
-                     private.status_history_pseudonym(h.job_run_id), 'adopted')
-      from pg_temp.status_history_adoption a
-      left join pg_temp.status_history_adoption pa on pa.mentor_id = a.mentor_id and pa.position = a.position - 1
-      left join public.peer_mentor_status_history prev on prev.id = pa.id
-     where a.position = p
-       and a.unproven
-       and h.id = a.id
-       and h.proof is null;
+    execute '
+      update public.peer_mentor_status_history h
+         set changed_by_pseudonym = private.status_history_pseudonym(h.changed_by),
+             job_run_pseudonym = private.status_history_pseudonym(h.job_run_id),
+             proof_origin = ''adopted'',
+             proof = private.status_history_proof(prev.proof, h.id, h.mentor_id, h.previous_status, h.new_status,
+                       h.changed_at, h.reason, private.status_history_pseudonym(h.changed_by),
+                       private.status_history_pseudonym(h.job_run_id), ''adopted'')
+        from pg_temp.status_history_adoption a
+        left join pg_temp.status_history_adoption pa on pa.mentor_id = a.mentor_id and pa.position = a.position - 1
+        left join public.peer_mentor_status_history prev on prev.id = pa.id
+       where a.position = $1
+         and a.unproven
+         and h.id = a.id
+         and h.proof is null'
+      using p;
     get diagnostics v_count = row_count;
     v_proven := v_proven + v_count;
   end loop;
   alter table public.peer_mentor_status_history enable always trigger peer_mentor_status_history_append_only;
-  drop table pg_temp.status_history_adoption;
+  execute 'drop table pg_temp.status_history_adoption';
   return v_proven;
 end;
 $$;
@@ -398,6 +406,16 @@ end;
 $$;
 comment on function private.keep_status_history_single_writer() is
   'BEFORE INSERT statement trigger on the history (ENABLE ALWAYS): refuses every INSERT (PM202) except the history triggers'' (current_user = status_history_writer) and an owner''s opt-in naming the current transaction (set_config(''app.history_backfill'', txid_current()::text, true)).';
+
+-- The guard is not even called for the history's writer: the trigger's WHEN skips it (one comparison in the
+-- executor instead of a PL/pgSQL call per statement on every audited change). ENABLE ALWAYS, as before.
+drop trigger peer_mentor_status_history_single_writer on public.peer_mentor_status_history;
+create trigger peer_mentor_status_history_single_writer
+  before insert on public.peer_mentor_status_history
+  for each statement
+  when (current_user <> 'status_history_writer')
+  execute function private.keep_status_history_single_writer();
+alter table public.peer_mentor_status_history enable always trigger peer_mentor_status_history_single_writer;
 
 -- ---------------------------------------------------------------------------------------------------------
 -- Backfilled rows get their proof (rows that come with one, a restore's, are stored as given)

@@ -142,6 +142,12 @@ comment on function private.keep_status_history_single_writer() is
   'BEFORE INSERT statement trigger on the history: refuses a direct INSERT (PM202) from every role, the owner included; lets through the history triggers (pg_trigger_depth() > 1) and an owner''s explicit, transaction-local backfill (set local app.history_backfill = ''on'').';
 
 
+drop trigger peer_mentor_status_history_single_writer on public.peer_mentor_status_history;
+create trigger peer_mentor_status_history_single_writer
+  before insert on public.peer_mentor_status_history
+  for each statement execute function private.keep_status_history_single_writer();
+alter table public.peer_mentor_status_history enable always trigger peer_mentor_status_history_single_writer;
+
 drop trigger if exists peer_mentors_record_erasure on public.peer_mentors;
 drop function if exists private.record_mentor_erasure();
 drop table if exists public.status_history_erasures;

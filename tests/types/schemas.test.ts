@@ -48,6 +48,12 @@ before(async () => {
       (${id('pm:2')}, ${id('mentor:2')}, null);
     update public.peer_mentors set status = 'paused', status_reason = repeat('🙂', 500) where id = ${id('pm:2')};
     select public.run_certification_expiry_job(now());
+    -- A mentor created and erased (an erasure record), then a digest of the history (status_history_digests).
+    insert into auth.users (id, email, aud, role) values (${id('mentor:3')}, 'mentor3@test.invalid', 'authenticated', 'authenticated');
+    insert into public.users (id, full_name, email) values (${id('mentor:3')}, 'Erased', null);
+    insert into public.peer_mentors (id, user_id) values (${id('pm:3')}, ${id('mentor:3')});
+    delete from public.peer_mentors where id = ${id('pm:3')};
+    select public.status_history_digest();
   `);
 });
 

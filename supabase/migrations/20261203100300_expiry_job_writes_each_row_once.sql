@@ -1,0 +1,93 @@
+-- The nightly job writes each paused mentor once (issue 19, perf): the FOR UPDATE SKIP LOCKED pre-pass of
+-- 20261201110300 locked every expired mentor (a tuple lock and its WAL record per row) before the UPDATE wrote it
+-- again. Now the job first runs the plain set-based UPDATE with a short lock_timeout (200 ms) in a
+-- subtransaction: with no mentor locked by anyone (the normal night) every row is written once. Only when a row
+-- lock is held does that attempt time out; it is rolled back and the run falls back to 20261201110300's
+-- statement (lock what can be locked, SKIP LOCKED, pause those), so a locked mentor still never stalls the run and
+-- is left for the next one (skipped_count). The contract and job_runs are unchanged.
+set lock_timeout = '3s';
+set statement_timeout = '10min';
+
+create or replace function public.run_certification_expiry_job(p_as_of timestamptz default now()) returns uuid
+language plpgsql
+volatile
+security definer -- runs as the owner (a system caller), so the mentor/coordinator rules do not apply
+set search_path = ''
+set lock_timeout = '10s' -- bounded: a table lock it cannot get fails the run (recorded) instead of hanging
+as $$
+declare
+  v_job_run_id uuid;
+  v_previous_setting text := pg_catalog.current_setting('app.job_run_id', true);
+  v_affected integer;
+  v_skipped integer;
+begin
+  if p_as_of is null then
+    raise exception 'run_certification_expiry_job: p_as_of must not be null'
+      using errcode = 'null_value_not_allowed';
+  end if;
+
+  insert into public.job_runs (job_name) values ('certification_expiry') returning id into v_job_run_id;
+
+  begin
+    perform pg_catalog.set_config('app.job_run_id', v_job_run_id::text, true);
+
+    -- The normal night: one plain UPDATE, each row written once. A row lock held by another transaction makes it
+    -- time out after 200 ms (rolled back with its history rows), and the run takes the SKIP LOCKED path below.
+    begin
+      perform pg_catalog.set_config('lock_timeout', '200ms', true);
+      execute '
+        update public.peer_mentors pm
+           set status = ''paused'',
+               status_reason = ''certification_expired''
+         where pm.status = ''active''
+           and pm.certification_expires_at <= $1'
+        using p_as_of;
+      get diagnostics v_affected = row_count;
+      perform pg_catalog.set_config('lock_timeout', '10s', true);
+    exception when lock_not_available then
+      perform pg_catalog.set_config('lock_timeout', '10s', true);
+      -- Someone holds a mentor: lock what can be locked now (never wait), pause exactly those.
+      execute '
+        update public.peer_mentors pm
+           set status = ''paused'',
+               status_reason = ''certification_expired''
+         where pm.id in (select e.id
+                           from public.peer_mentors e
+                          where e.status = ''active''
+                            and e.certification_expires_at <= $1
+                            for update skip locked)'
+        using p_as_of;
+      get diagnostics v_affected = row_count;
+    end;
+
+    -- What is still active and expired was locked by someone else: the next run pauses it.
+    select pg_catalog.count(*)::integer into v_skipped
+      from public.peer_mentors e
+     where e.status = 'active'
+       and e.certification_expires_at <= p_as_of;
+
+    perform pg_catalog.set_config('app.job_run_id', coalesce(v_previous_setting, ''), true);
+    update public.job_runs
+       set status = 'succeeded', finished_at = pg_catalog.clock_timestamp(), affected_count = v_affected,
+           skipped_count = v_skipped
+     where id = v_job_run_id;
+    if v_skipped > 0 then
+      raise warning 'certification_expiry job run % left % locked mentor(s) for the next run', v_job_run_id, v_skipped;
+    end if;
+  exception when others then
+    -- The block's pauses are rolled back (no half-done run); the failure itself is recorded.
+    perform pg_catalog.set_config('app.job_run_id', coalesce(v_previous_setting, ''), true);
+    update public.job_runs
+       set status = 'failed', finished_at = pg_catalog.clock_timestamp(), affected_count = 0, error = sqlerrm
+     where id = v_job_run_id;
+    raise warning 'certification_expiry job run % failed: %', v_job_run_id, sqlerrm;
+  end;
+
+  return v_job_run_id;
+end;
+$$;
+comment on function public.run_certification_expiry_job(timestamptz) is
+  'Service role only. Pauses every active mentor whose certification_expires_at <= p_as_of (status_reason certification_expired) in one statement under a new job_runs row, which it finishes as succeeded with affected_count (or failed with the error, pausing no one). Each mentor row is written once; when another transaction holds a mentor''s lock (the plain UPDATE waits 200 ms for it), the run falls back to FOR UPDATE SKIP LOCKED: locked mentors are skipped, counted in skipped_count, and paused by the next run. Returns the job run id. Idempotent: a second run pauses no one.';
+
+revoke all on function public.run_certification_expiry_job(timestamptz) from public, anon, authenticated, service_role;
+grant execute on function public.run_certification_expiry_job(timestamptz) to service_role;
