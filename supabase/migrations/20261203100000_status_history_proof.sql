@@ -156,22 +156,23 @@ declare
 begin
   -- Chain position by chain position (a row's proof needs its predecessor's), each UPDATE set-based; a row is
   -- chained on the proof its predecessor has stored. Rows that already have a proof are left alone. The
-  -- statements on the temporary table are dynamic (it does not exist when the function is checked).
-  execute '
-    create temporary table status_history_adoption on commit drop as
+  -- statements on the temporary table are built with format() (it does not exist when plpgsql_check looks).
+  execute pg_catalog.format('
+    create temporary table %I on commit drop as
     select h.id, h.mentor_id, h.proof is null as unproven,
            pg_catalog.row_number() over (partition by h.mentor_id order by h.changed_at, h.id) as position
       from public.peer_mentor_status_history h
-     where h.mentor_id in (select u.mentor_id from public.peer_mentor_status_history u where u.proof is null)';
-  execute 'create index on pg_temp.status_history_adoption (position) where unproven';
-  execute 'create index on pg_temp.status_history_adoption (mentor_id, position)';
-  execute 'analyze pg_temp.status_history_adoption';
-  execute 'select coalesce(pg_catalog.max(a.position), 0) from pg_temp.status_history_adoption a where a.unproven'
+     where h.mentor_id in (select u.mentor_id from public.peer_mentor_status_history u where u.proof is null)',
+    'status_history_adoption');
+  execute pg_catalog.format('create index on pg_temp.%I (position) where unproven', 'status_history_adoption');
+  execute pg_catalog.format('create index on pg_temp.%I (mentor_id, position)', 'status_history_adoption');
+  execute pg_catalog.format('analyze pg_temp.%I', 'status_history_adoption');
+  execute pg_catalog.format('select coalesce(pg_catalog.max(a.position), 0) from pg_temp.%I a where a.unproven', 'status_history_adoption')
     into v_positions;
 
   alter table public.peer_mentor_status_history disable trigger peer_mentor_status_history_append_only;
   for p in 1..v_positions loop
-    execute '
+    execute pg_catalog.format('
       update public.peer_mentor_status_history h
          set changed_by_pseudonym = private.status_history_pseudonym(h.changed_by),
              job_run_pseudonym = private.status_history_pseudonym(h.job_run_id),
@@ -179,19 +180,19 @@ begin
              proof = private.status_history_proof(prev.proof, h.id, h.mentor_id, h.previous_status, h.new_status,
                        h.changed_at, h.reason, private.status_history_pseudonym(h.changed_by),
                        private.status_history_pseudonym(h.job_run_id), ''adopted'')
-        from pg_temp.status_history_adoption a
-        left join pg_temp.status_history_adoption pa on pa.mentor_id = a.mentor_id and pa.position = a.position - 1
+        from pg_temp.%1$I a
+        left join pg_temp.%1$I pa on pa.mentor_id = a.mentor_id and pa.position = a.position - 1
         left join public.peer_mentor_status_history prev on prev.id = pa.id
        where a.position = $1
          and a.unproven
          and h.id = a.id
-         and h.proof is null'
+         and h.proof is null', 'status_history_adoption')
       using p;
     get diagnostics v_count = row_count;
     v_proven := v_proven + v_count;
   end loop;
   alter table public.peer_mentor_status_history enable always trigger peer_mentor_status_history_append_only;
-  execute 'drop table pg_temp.status_history_adoption';
+  execute pg_catalog.format('drop table pg_temp.%I', 'status_history_adoption');
   return v_proven;
 end;
 $$;

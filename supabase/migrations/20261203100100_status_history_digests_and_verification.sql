@@ -202,6 +202,7 @@ volatile
 security definer -- reads the history and writes the digests for the service role, which may do neither directly
 set search_path = ''
 set lock_timeout = '2s' -- waits at most this long for history writers in flight (55P03 then: retry)
+set work_mem = '256MB' -- the first digest sorts the whole history once, in memory
 as $$
 declare
   v_previous record;
@@ -238,26 +239,38 @@ begin
   select coalesce(pg_catalog.max(e.id), 0), pg_catalog.count(*) into v_last_erasure_id, v_erasures
     from public.status_history_erasures e;
 
-  -- The heads of the mentors with rows or an erasure since the previous digest: one pass over their rows (an
-  -- index probe per mentor for a few, one sort for many, e.g. the first digest of a large history).
-  insert into private.status_history_digest_heads (digest_id, mentor_id, last_history_id, history_rows, last_proof)
-  with changed as materialized (
-    select h.mentor_id from public.peer_mentor_status_history h
-     where h.id > coalesce(v_previous.last_history_id, 0)
-    union
-    select e.mentor_id from public.status_history_erasures e
-     where e.id > coalesce(v_previous.last_erasure_id, 0)
-  ),
-  heads as (
-    select distinct on (h.mentor_id) h.mentor_id, h.id, h.proof,
-           pg_catalog.count(*) over (partition by h.mentor_id) as n
-      from public.peer_mentor_status_history h
-     where h.mentor_id in (select c.mentor_id from changed c)
-     order by h.mentor_id, h.changed_at desc, h.id desc
-  )
-  select v_id, c.mentor_id, hd.id, coalesce(hd.n, 0), hd.proof
-    from changed c
-    left join heads hd on hd.mentor_id = c.mentor_id;
+  -- The heads of the mentors with rows or an erasure since the previous digest (all of them for the first digest:
+  -- one sorted pass over the history; afterwards an index probe per changed mentor).
+  if v_previous.id is null then
+    insert into private.status_history_digest_heads (digest_id, mentor_id, last_history_id, history_rows, last_proof)
+    select v_id, coalesce(w.mentor_id, e.mentor_id), w.id, coalesce(w.n, 0), w.proof
+      from (select x.mentor_id, x.id, x.proof, x.n
+              from (select h.mentor_id, h.id, h.proof,
+                           pg_catalog.count(*) over (partition by h.mentor_id) as n,
+                           pg_catalog.row_number() over (partition by h.mentor_id order by h.changed_at desc, h.id desc) as rn
+                      from public.peer_mentor_status_history h) x
+             where x.rn = 1) w
+      full join (select distinct r.mentor_id from public.status_history_erasures r) e on e.mentor_id = w.mentor_id;
+  else
+    insert into private.status_history_digest_heads (digest_id, mentor_id, last_history_id, history_rows, last_proof)
+    with changed as materialized (
+      select h.mentor_id from public.peer_mentor_status_history h
+       where h.id > v_previous.last_history_id
+      union
+      select e.mentor_id from public.status_history_erasures e
+       where e.id > v_previous.last_erasure_id
+    ),
+    heads as (
+      select distinct on (h.mentor_id) h.mentor_id, h.id, h.proof,
+             pg_catalog.count(*) over (partition by h.mentor_id) as n
+        from public.peer_mentor_status_history h
+       where h.mentor_id in (select c.mentor_id from changed c)
+       order by h.mentor_id, h.changed_at desc, h.id desc
+    )
+    select v_id, c.mentor_id, hd.id, coalesce(hd.n, 0), hd.proof
+      from changed c
+      left join heads hd on hd.mentor_id = c.mentor_id;
+  end if;
 
   v_root := private.status_history_digest_root(v_id, v_taken_at, v_rows, v_erasures, v_last_history_id, v_last_erasure_id,
               v_previous.root, private.status_history_heads_hash(v_id),
@@ -424,21 +437,22 @@ begin
      order by dh.mentor_id, dh.digest_id desc
   ),
   digest_problems as (
+    -- Hash joins on (mentor, row number): linear in the history, whatever the number of mentors.
     select hd.mentor_id, hd.last_history_id as history_id,
            case
-             when not exists (select 1 from ordered o where o.mentor_id = hd.mentor_id) then
+             when lst.mentor_id is null then
                case
                  when exists (select 1 from public.peer_mentors m where m.id = hd.mentor_id) then null -- reported as vanished
                  when exists (select 1 from public.status_history_erasures e where e.mentor_id = hd.mentor_id) then null -- erased
                  else pg_catalog.format('the mentor was removed without its erasure being recorded (it had %s history rows at digest %s)', hd.history_rows, v_k)
                end
-             when not exists (select 1 from ordered o
-                               where o.mentor_id = hd.mentor_id and o.position = hd.history_rows
-                                 and o.id = hd.last_history_id and o.proof = hd.last_proof) then
+             when at.id is distinct from hd.last_history_id or at.proof is distinct from hd.last_proof then
                pg_catalog.format('the history no longer extends digest %s: row %s, the mentor''s row number %s then, was changed, removed or moved, or rows were removed or slipped in before it',
                                  v_k, hd.last_history_id, hd.history_rows)
            end as problem
       from heads hd
+      left join ordered lst on lst.mentor_id = hd.mentor_id and lst.is_last
+      left join ordered at on at.mentor_id = hd.mentor_id and at.position = hd.history_rows
      where hd.last_history_id is not null
   )
   select p.mentor_id, p.history_id, p.problem from row_problems p where p.problem is not null
