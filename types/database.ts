@@ -206,31 +206,43 @@ export type Database = {
         Row: {
           changed_at: string
           changed_by: string | null
+          changed_by_pseudonym: string | null
           id: number
           job_run_id: string | null
+          job_run_pseudonym: string | null
           mentor_id: string
           new_status: Database["public"]["Enums"]["mentor_status"]
           previous_status: Database["public"]["Enums"]["mentor_status"] | null
+          proof: string | null
+          proof_origin: string | null
           reason: string | null
         }
         Insert: {
           changed_at?: string
           changed_by?: string | null
+          changed_by_pseudonym?: string | null
           id?: never
           job_run_id?: string | null
+          job_run_pseudonym?: string | null
           mentor_id: string
           new_status: Database["public"]["Enums"]["mentor_status"]
           previous_status?: Database["public"]["Enums"]["mentor_status"] | null
+          proof?: string | null
+          proof_origin?: string | null
           reason?: string | null
         }
         Update: {
           changed_at?: string
           changed_by?: string | null
+          changed_by_pseudonym?: string | null
           id?: never
           job_run_id?: string | null
+          job_run_pseudonym?: string | null
           mentor_id?: string
           new_status?: Database["public"]["Enums"]["mentor_status"]
           previous_status?: Database["public"]["Enums"]["mentor_status"] | null
+          proof?: string | null
+          proof_origin?: string | null
           reason?: string | null
         }
         Relationships: [
@@ -315,6 +327,96 @@ export type Database = {
             referencedColumns: ["id"]
           },
         ]
+      }
+      status_history_digests: {
+        Row: {
+          attempts: number
+          claim_lease: string | null
+          claim_token: string | null
+          claimed_at: string | null
+          dead_at: string | null
+          digest: NonNullable<Json>
+          erasures: number
+          history_rows: number
+          id: number
+          last_erasure_id: number
+          last_error: string | null
+          last_failed_at: string | null
+          last_history_id: number
+          next_attempt_at: string | null
+          published_at: string | null
+          taken_at: string
+        }
+        Insert: {
+          attempts?: number
+          claim_lease?: string | null
+          claim_token?: string | null
+          claimed_at?: string | null
+          dead_at?: string | null
+          digest: NonNullable<Json>
+          erasures: number
+          history_rows: number
+          id?: never
+          last_erasure_id: number
+          last_error?: string | null
+          last_failed_at?: string | null
+          last_history_id: number
+          next_attempt_at?: string | null
+          published_at?: string | null
+          taken_at: string
+        }
+        Update: {
+          attempts?: number
+          claim_lease?: string | null
+          claim_token?: string | null
+          claimed_at?: string | null
+          dead_at?: string | null
+          digest?: NonNullable<Json>
+          erasures?: number
+          history_rows?: number
+          id?: never
+          last_erasure_id?: number
+          last_error?: string | null
+          last_failed_at?: string | null
+          last_history_id?: number
+          next_attempt_at?: string | null
+          published_at?: string | null
+          taken_at?: string
+        }
+        Relationships: []
+      }
+      status_history_erasures: {
+        Row: {
+          erased_at: string
+          erased_by: string | null
+          erased_by_role: string
+          history_rows: number
+          id: number
+          last_history_id: number | null
+          last_proof: string | null
+          mentor_id: string
+        }
+        Insert: {
+          erased_at: string
+          erased_by?: string | null
+          erased_by_role: string
+          history_rows: number
+          id?: never
+          last_history_id?: number | null
+          last_proof?: string | null
+          mentor_id: string
+        }
+        Update: {
+          erased_at?: string
+          erased_by?: string | null
+          erased_by_role?: string
+          history_rows?: number
+          id?: never
+          last_history_id?: number | null
+          last_proof?: string | null
+          mentor_id?: string
+        }
+        Relationships: []
       }
       users: {
         Row: {
@@ -566,7 +668,21 @@ export type Database = {
           isSetofReturn: true
         }
       }
+      claim_status_history_digests: {
+        Args: { p_lease?: string; p_limit?: number }
+        Returns: Database["public"]["CompositeTypes"]["claimed_status_history_digest"][]
+        SetofOptions: {
+          from: "*"
+          to: "claimed_status_history_digest"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
       complete_coordinator_notifications: {
+        Args: { p_claim_token: string; p_ids: number[] }
+        Returns: number
+      }
+      complete_status_history_digests: {
         Args: { p_claim_token: string; p_ids: number[] }
         Returns: number
       }
@@ -590,6 +706,16 @@ export type Database = {
         SetofOptions: {
           from: "*"
           to: "failed_coordinator_notification"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
+      fail_status_history_digests: {
+        Args: { p_claim_token: string; p_error: string; p_ids: number[] }
+        Returns: Database["public"]["CompositeTypes"]["failed_status_history_digest"][]
+        SetofOptions: {
+          from: "*"
+          to: "failed_status_history_digest"
           isOneToOne: false
           isSetofReturn: true
         }
@@ -633,6 +759,10 @@ export type Database = {
         Args: { p_ids: number[] }
         Returns: number
       }
+      requeue_status_history_digests: {
+        Args: { p_ids: number[] }
+        Returns: number
+      }
       run_certification_expiry_job: {
         Args: { p_as_of?: string }
         Returns: string
@@ -659,6 +789,15 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      status_history_digest: { Args: Record<PropertyKey, never>; Returns: Json }
+      verify_status_history: {
+        Args: { p_digest?: Json }
+        Returns: {
+          history_id: number
+          mentor_id: string
+          problem: string
+        }[]
+      }
     }
     Enums: {
       chapter_role: "peer_mentor" | "coordinator"
@@ -682,6 +821,13 @@ export type Database = {
         job_run_id: string | null
         created_at: string | null
       }
+      claimed_status_history_digest: {
+        id: number | null
+        taken_at: string | null
+        digest: Json | null
+        attempts: number | null
+        claim_token: string | null
+      }
       coordinator_notifications_health: {
         checked_at: string | null
         pending_count: number | null
@@ -702,6 +848,13 @@ export type Database = {
         last_expiry_job_responsibility_repaired: boolean | null
       }
       failed_coordinator_notification: {
+        id: number | null
+        attempts: number | null
+        next_attempt_at: string | null
+        dead_at: string | null
+        last_error: string | null
+      }
+      failed_status_history_digest: {
         id: number | null
         attempts: number | null
         next_attempt_at: string | null

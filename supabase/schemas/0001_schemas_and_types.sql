@@ -10,6 +10,17 @@ create schema if not exists private;
 comment on schema private is
   'Internals: trigger functions and RLS helpers. Not exposed by the Data API (PostgREST serves public), so signed-in users cannot call these over /rest/v1/rpc.';
 
+-- The history's writer role (0005_history.sql): cluster-wide, created once.
+do $$
+begin
+  if not exists (select 1 from pg_catalog.pg_roles where rolname = 'status_history_writer') then
+    create role status_history_writer nologin noinherit;
+  end if;
+end
+$$;
+comment on role status_history_writer is
+  'NOLOGIN, no members: owns the history triggers'' functions on peer_mentors (security definer), so the one-writer guard on peer_mentor_status_history recognises them by current_user. Granting it to anyone defeats the guard.';
+
 create type public.chapter_role as enum ('peer_mentor', 'coordinator');
 comment on type public.chapter_role is 'What a person is in a chapter: a peer mentor, or a coordinator who runs it.';
 

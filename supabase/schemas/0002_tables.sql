@@ -128,6 +128,10 @@ create table public.peer_mentor_status_history (
   changed_at timestamptz not null default now(),
   reason text,
   job_run_id uuid references public.job_runs (id) on delete set null,
+  changed_by_pseudonym bytea,
+  job_run_pseudonym bytea,
+  proof_origin text,
+  proof bytea,
   constraint records_a_change check (previous_status is distinct from new_status),
   constraint reason_is_short check (char_length(reason) <= 500)
 );
@@ -152,6 +156,14 @@ comment on column public.peer_mentor_status_history.changed_by is
 comment on column public.peer_mentor_status_history.changed_at is 'When the change happened (the mentor''s new status_changed_at: strictly increasing per mentor).';
 comment on column public.peer_mentor_status_history.reason is 'The mentor''s status_reason after the change.';
 comment on column public.peer_mentor_status_history.job_run_id is 'The job run that made the change (session setting app.job_run_id); null for changes made by people. Set to null if the job run is deleted.';
+comment on column public.peer_mentor_status_history.changed_by_pseudonym is
+  'sha256(''pm:actor:'' || the 16 bytes of changed_by) when the row was written; null for system changes. The proof commits to this, not to changed_by, so the foreign key''s ON DELETE SET NULL keeps the row verifiable.';
+comment on column public.peer_mentor_status_history.job_run_pseudonym is
+  'sha256(''pm:actor:'' || the 16 bytes of job_run_id) when the row was written; null for changes made by people. Committed in the proof instead of job_run_id (ON DELETE SET NULL).';
+comment on column public.peer_mentor_status_history.proof_origin is
+  'Who wrote the proof: trigger (the history triggers), backfill (the owner''s transaction-local opt-in), adopted (rows that existed before proofs, proven by migration 20261203120100). Committed in the proof.';
+comment on column public.peer_mentor_status_history.proof is
+  'sha256 over the mentor''s previous row''s proof (per mentor, in (changed_at, id) order; 32 zero bytes before the first) and this row''s canonical encoding (private.status_history_proof). Written in the same statement as the row; checked by verify_status_history().';
 
 -- ---------------------------------------------------------------------------------------------------------
 -- The outbox: coordinators' notifications, queued with the history rows (0005_history.sql), handed to
@@ -216,3 +228,83 @@ alter table public.peer_mentors enable row level security;
 alter table public.job_runs enable row level security;
 alter table public.peer_mentor_status_history enable row level security;
 alter table public.coordinator_notifications enable row level security;
+
+-- ---------------------------------------------------------------------------------------------------------
+-- Tamper evidence (0005_history.sql): erasure records, digests and the digests' per-mentor heads
+-- ---------------------------------------------------------------------------------------------------------
+create table public.status_history_erasures (
+  id bigint generated always as identity primary key,
+  mentor_id uuid not null,
+  erased_at timestamptz not null,
+  erased_by uuid,
+  erased_by_role text not null,
+  history_rows bigint not null,
+  last_history_id bigint,
+  last_proof bytea
+);
+comment on table public.status_history_erasures is
+  'One row per erased mentor (peer_mentors row deleted, its history cascaded), written by the database when it happens; append-only (PM602). Keeps no erased content: the mentor''s id (a random uuid), when, by whom, how many history rows went and the hash their chain ended in. verify_status_history() never reports a recorded erasure. Service role reads it.';
+comment on column public.status_history_erasures.mentor_id is 'The erased mentor''s id (peer_mentors.id, a random uuid; no foreign key: the mentor is gone).';
+comment on column public.status_history_erasures.erased_at is 'When (clock time of the deletion).';
+comment on column public.status_history_erasures.erased_by is 'auth.uid() of the deleting caller; null for system callers (service role, owner). No foreign key: a record outlives its actor.';
+comment on column public.status_history_erasures.erased_by_role is 'The database role that deleted the mentor (current_user).';
+comment on column public.status_history_erasures.history_rows is 'How many history rows the cascade removed.';
+comment on column public.status_history_erasures.last_history_id is 'The id of the mentor''s last history row (its chain head); null when it had none.';
+comment on column public.status_history_erasures.last_proof is 'That row''s proof: what a digest taken before the erasure holds for this mentor.';
+
+alter table public.status_history_erasures enable row level security;
+
+create table public.status_history_digests (
+  id bigint generated always as identity primary key,
+  taken_at timestamptz not null,
+  digest jsonb not null,
+  history_rows bigint not null,
+  erasures bigint not null,
+  last_history_id bigint not null,
+  last_erasure_id bigint not null,
+  attempts integer not null default 0,
+  claimed_at timestamptz,
+  claim_lease interval,
+  claim_token uuid,
+  next_attempt_at timestamptz,
+  last_error text,
+  last_failed_at timestamptz,
+  dead_at timestamptz,
+  published_at timestamptz,
+  constraint last_error_is_short check (char_length(last_error) <= 2000),
+  constraint dead_is_not_published check (dead_at is null or published_at is null)
+);
+comment on table public.status_history_digests is
+  'Every digest status_history_digest() took (append-only: id, taken_at, digest and the counts never change, rows are never deleted, PM602), with its delivery bookkeeping (claimed, published, failed, dead) for the publisher that copies digests out of the database. Service role reads it.';
+comment on column public.status_history_digests.taken_at is 'When the digest was taken (clock time, after the history''s writers in flight had finished).';
+comment on column public.status_history_digests.digest is 'The digest as returned and published: {version, digest_id, taken_at, rows, erasures, last_history_id, last_erasure_id, previous_root, root}.';
+comment on column public.status_history_digests.history_rows is 'How many history rows there were.';
+comment on column public.status_history_digests.erasures is 'How many erasure records there were.';
+comment on column public.status_history_digests.last_history_id is 'The highest history id then: every row up to it was committed (the digest waited for writers in flight).';
+comment on column public.status_history_digests.last_erasure_id is 'The highest erasure record id then.';
+comment on column public.status_history_digests.attempts is 'Publishing: claims so far (since taken or re-queued).';
+comment on column public.status_history_digests.claimed_at is 'Publishing: when the current claim was made; null when unclaimed.';
+comment on column public.status_history_digests.claim_lease is 'Publishing: how long the current claim holds.';
+comment on column public.status_history_digests.claim_token is 'Publishing: the current claim''s token.';
+comment on column public.status_history_digests.next_attempt_at is 'Publishing: not handed out before this (backoff); null: due now.';
+comment on column public.status_history_digests.last_error is 'Publishing: the last failure the publisher reported (at most 2000 characters).';
+comment on column public.status_history_digests.last_failed_at is 'Publishing: when.';
+comment on column public.status_history_digests.dead_at is 'Publishing: set aside after app.notification_max_attempts attempts; re-queued by requeue_status_history_digests.';
+comment on column public.status_history_digests.published_at is 'Publishing: when a publisher confirmed the digest written outside the database; null until then.';
+
+create table private.status_history_digest_heads (
+  digest_id bigint not null,
+  mentor_id uuid not null,
+  last_history_id bigint,
+  history_rows bigint not null,
+  last_proof bytea,
+  primary key (digest_id, mentor_id)
+);
+comment on table private.status_history_digest_heads is
+  'Per digest, the chain head of every mentor whose history changed since the previous digest (new rows or an erasure): its last row id, row count and proof (null id and proof: no rows left). Append-only (PM602). Trusted only because recomputing a digest''s root from it must give the root kept outside.';
+
+create index status_history_digests_publishable_idx on public.status_history_digests (id)
+  where published_at is null and dead_at is null;
+
+alter table public.status_history_digests enable row level security;
+alter table private.status_history_digest_heads enable row level security;

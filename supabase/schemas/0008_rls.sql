@@ -183,3 +183,15 @@ create policy coordinator_notifications_update_own on public.coordinator_notific
   for update to authenticated
   using (coordinator_id = (select auth.uid()))
   with check (coordinator_id = (select auth.uid()));
+
+-- The history's writer role (status_history_writer, 0005_history.sql) is no table's owner, so RLS applies to it:
+-- it inserts and reads the history and queues notifications.
+create policy peer_mentor_status_history_insert_by_writer on public.peer_mentor_status_history
+  for insert to status_history_writer with check (true);
+create policy peer_mentor_status_history_select_by_writer on public.peer_mentor_status_history
+  for select to status_history_writer using (true);
+create policy coordinator_notifications_insert_by_writer on public.coordinator_notifications
+  for insert to status_history_writer with check (true);
+-- ON CONFLICT checks the new row against the SELECT policies as well.
+create policy coordinator_notifications_select_by_writer on public.coordinator_notifications
+  for select to status_history_writer using (true);

@@ -33,3 +33,18 @@ begin
   end if;
 end
 $$;
+
+-- An hourly digest of the history (docs/tamper-evidence.md), at minute 5, away from the nightly job.
+do $$
+begin
+  if exists (select 1 from pg_catalog.pg_extension where extname = 'pg_cron') then
+    perform cron.schedule(
+      'status-history-digest',                         -- job name
+      '5 * * * *',                                     -- hourly, at minute 5
+      'select public.status_history_digest()'
+    );
+  else
+    raise notice 'pg_cron is not installed here: the hourly status history digest is not scheduled (enable pg_cron, then see docs/tamper-evidence.md)';
+  end if;
+end
+$$;

@@ -98,3 +98,44 @@ grant execute on function
   public.requeue_coordinator_notifications(bigint[]),
   public.coordinator_notifications_health()
   to service_role;
+
+-- Tamper evidence: the service role reads the records, takes, verifies and publishes digests.
+grant select on table public.status_history_erasures, public.status_history_digests to service_role;
+grant execute on function
+  public.status_history_digest(),
+  public.verify_status_history(jsonb),
+  public.claim_status_history_digests(integer, interval),
+  public.complete_status_history_digests(bigint[], uuid),
+  public.fail_status_history_digests(bigint[], uuid, text),
+  public.requeue_status_history_digests(bigint[])
+  to service_role;
+
+-- The history's writer role (status_history_writer): what its two trigger functions need, nothing else.
+grant usage on schema public, private to status_history_writer;
+grant select, insert on table public.peer_mentor_status_history to status_history_writer;
+grant usage on sequence public.peer_mentor_status_history_id_seq to status_history_writer;
+grant insert on table public.coordinator_notifications to status_history_writer;
+-- ON CONFLICT (history_id, coordinator_id) reads the arbiter's columns.
+grant select (history_id, coordinator_id) on table public.coordinator_notifications to status_history_writer;
+grant select on table private.responsibilities to status_history_writer;
+grant execute on function private.history_changed_by() to status_history_writer;
+grant execute on function private.job_run_id_for_history() to status_history_writer;
+grant execute on function private.status_history_pseudonym(uuid) to status_history_writer;
+grant execute on function
+  private.status_history_proof(bytea, bigint, uuid, public.mentor_status, public.mentor_status, timestamptz, text, bytea, bytea, text)
+  to status_history_writer;
+
+-- Last: the history triggers' functions pass to status_history_writer (0005_history.sql), whose guard knows them
+-- by it; after this, postgres can no longer grant or revoke on them.
+revoke all on function private.record_status_history_on_insert(), private.record_status_history_on_update()
+  from public, anon, authenticated, service_role;
+do $$
+begin
+  execute pg_catalog.format('grant status_history_writer to %I', current_user);
+  grant create on schema private to status_history_writer;
+  alter function private.record_status_history_on_insert() owner to status_history_writer;
+  alter function private.record_status_history_on_update() owner to status_history_writer;
+  revoke create on schema private from status_history_writer;
+  execute pg_catalog.format('revoke status_history_writer from %I', current_user);
+end
+$$;

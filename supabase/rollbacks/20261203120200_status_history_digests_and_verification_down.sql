@@ -1,5 +1,5 @@
--- Rollback of 20261203100100_status_history_digests_and_verification.sql: drops the digests (and their heads), the digest, verification and publishing functions and their types. Digests already copied out of the database stay valid records of the history as it was. Run newest first, in one transaction:
---   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261203100100_status_history_digests_and_verification_down.sql
+-- Rollback of 20261203120200_status_history_digests_and_verification.sql: drops the digests (and their heads), the digest, verification and publishing functions and their types. Digests already copied out of the database stay valid records of the history as it was. Run newest first, in one transaction:
+--   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261203120200_status_history_digests_and_verification_down.sql
 -- squawk-ignore-file ban-drop-table,ban-drop-column
 set lock_timeout = '3s';
 set statement_timeout = '10min';
@@ -10,7 +10,7 @@ declare
 begin
   if to_regclass('supabase_migrations.schema_migrations') is not null then
     select string_agg(version, ', ' order by version desc) into v_newer
-      from supabase_migrations.schema_migrations where version > '20261203100100';
+      from supabase_migrations.schema_migrations where version > '20261203120200';
     if v_newer is not null then
       raise exception 'roll back the newer migrations first (newest first): %', v_newer
         using errcode = 'dependent_objects_still_exist';
@@ -38,7 +38,7 @@ drop function if exists private.keep_status_history_digests_append_only();
 do $$
 begin
   if to_regclass('supabase_migrations.schema_migrations') is not null then
-    delete from supabase_migrations.schema_migrations where version = '20261203100100';
+    delete from supabase_migrations.schema_migrations where version = '20261203120200';
   end if;
 end
 $$;

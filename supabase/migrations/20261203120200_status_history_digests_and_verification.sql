@@ -85,6 +85,7 @@ alter table private.status_history_digest_heads enable row level security;
 revoke all on table public.status_history_digests from public, anon, authenticated, service_role;
 revoke all on table private.status_history_digest_heads from public, anon, authenticated, service_role;
 grant select on table public.status_history_digests to service_role;
+revoke all on sequence public.status_history_digests_id_seq from public, anon, authenticated, service_role;
 
 create function private.keep_status_history_digests_append_only() returns trigger
 language plpgsql

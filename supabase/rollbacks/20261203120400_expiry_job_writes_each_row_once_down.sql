@@ -1,6 +1,6 @@
--- Rollback of 20261203100300_expiry_job_writes_each_row_once.sql: the job goes back to 20261201110300's (verbatim: the FOR UPDATE SKIP LOCKED
+-- Rollback of 20261203120400_expiry_job_writes_each_row_once.sql: the job goes back to 20261201110300's (verbatim: the FOR UPDATE SKIP LOCKED
 -- pre-pass on every run). Run newest first, in one transaction:
---   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261203100300_expiry_job_writes_each_row_once_down.sql
+--   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261203120400_expiry_job_writes_each_row_once_down.sql
 set lock_timeout = '3s';
 set statement_timeout = '10min';
 
@@ -10,7 +10,7 @@ declare
 begin
   if to_regclass('supabase_migrations.schema_migrations') is not null then
     select string_agg(version, ', ' order by version desc) into v_newer
-      from supabase_migrations.schema_migrations where version > '20261203100300';
+      from supabase_migrations.schema_migrations where version > '20261203120400';
     if v_newer is not null then
       raise exception 'roll back the newer migrations first (newest first): %', v_newer
         using errcode = 'dependent_objects_still_exist';
@@ -92,7 +92,7 @@ grant execute on function public.run_certification_expiry_job(timestamptz) to se
 do $$
 begin
   if to_regclass('supabase_migrations.schema_migrations') is not null then
-    delete from supabase_migrations.schema_migrations where version = '20261203100300';
+    delete from supabase_migrations.schema_migrations where version = '20261203120400';
   end if;
 end
 $$;

@@ -1,5 +1,5 @@
--- Rollback of 20261203100000_status_history_proof.sql: the history loses its proof columns, the erasure records and the backfill-proof trigger; the history triggers' functions go back to postgres's ownership and their earlier bodies (20261126100300's insert, 20261201100600's update, verbatim); the guard goes back to 20261201110100's (verbatim: pg_trigger_depth(), opt-in 'on'). The role status_history_writer is dropped unless another database of the cluster still uses it. Run newest first, in one transaction:
---   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261203100000_status_history_proof_down.sql
+-- Rollback of 20261203120100_status_history_proof.sql: the history loses its proof columns, the erasure records and the backfill-proof trigger; the history triggers' functions go back to postgres's ownership and their earlier bodies (20261126100300's insert, 20261201100600's update, verbatim); the guard goes back to 20261201110100's (verbatim: pg_trigger_depth(), opt-in 'on'). The role status_history_writer is dropped unless another database of the cluster still uses it. Run newest first, in one transaction:
+--   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261203120100_status_history_proof_down.sql
 -- squawk-ignore-file ban-drop-table,ban-drop-column
 set lock_timeout = '3s';
 set statement_timeout = '10min';
@@ -10,7 +10,7 @@ declare
 begin
   if to_regclass('supabase_migrations.schema_migrations') is not null then
     select string_agg(version, ', ' order by version desc) into v_newer
-      from supabase_migrations.schema_migrations where version > '20261203100000';
+      from supabase_migrations.schema_migrations where version > '20261203120100';
     if v_newer is not null then
       raise exception 'roll back the newer migrations first (newest first): %', v_newer
         using errcode = 'dependent_objects_still_exist';
@@ -186,7 +186,7 @@ $$;
 do $$
 begin
   if to_regclass('supabase_migrations.schema_migrations') is not null then
-    delete from supabase_migrations.schema_migrations where version = '20261203100000';
+    delete from supabase_migrations.schema_migrations where version = '20261203120100';
   end if;
 end
 $$;
