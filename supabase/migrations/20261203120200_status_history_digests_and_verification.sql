@@ -240,18 +240,28 @@ begin
   select coalesce(pg_catalog.max(e.id), 0), pg_catalog.count(*) into v_last_erasure_id, v_erasures
     from public.status_history_erasures e;
 
-  -- The heads of the mentors with rows or an erasure since the previous digest (all of them for the first digest:
-  -- one sorted pass over the history; afterwards an index probe per changed mentor).
-  if v_previous.id is null then
+  -- The heads of the mentors with rows or an erasure since the previous digest. Many (the first digest, or after
+  -- a bulk change): one sorted pass over the history, hash-joined; a few: an index probe per changed mentor.
+  if v_previous.id is null or v_last_history_id - v_previous.last_history_id > 20000 then
     insert into private.status_history_digest_heads (digest_id, mentor_id, last_history_id, history_rows, last_proof)
-    select v_id, coalesce(w.mentor_id, e.mentor_id), w.id, coalesce(w.n, 0), w.proof
-      from (select x.mentor_id, x.id, x.proof, x.n
-              from (select h.mentor_id, h.id, h.proof,
-                           pg_catalog.count(*) over (partition by h.mentor_id) as n,
-                           pg_catalog.row_number() over (partition by h.mentor_id order by h.changed_at desc, h.id desc) as rn
-                      from public.peer_mentor_status_history h) x
-             where x.rn = 1) w
-      full join (select distinct r.mentor_id from public.status_history_erasures r) e on e.mentor_id = w.mentor_id;
+    with changed as materialized (
+      select h.mentor_id from public.peer_mentor_status_history h
+       where h.id > coalesce(v_previous.last_history_id, 0)
+      union
+      select e.mentor_id from public.status_history_erasures e
+       where e.id > coalesce(v_previous.last_erasure_id, 0)
+    ),
+    heads as (
+      select x.mentor_id, x.id, x.proof, x.n
+        from (select h.mentor_id, h.id, h.proof,
+                     pg_catalog.count(*) over (partition by h.mentor_id) as n,
+                     pg_catalog.row_number() over (partition by h.mentor_id order by h.changed_at desc, h.id desc) as rn
+                from public.peer_mentor_status_history h) x
+       where x.rn = 1
+    )
+    select v_id, c.mentor_id, hd.id, coalesce(hd.n, 0), hd.proof
+      from changed c
+      left join heads hd on hd.mentor_id = c.mentor_id;
   else
     insert into private.status_history_digest_heads (digest_id, mentor_id, last_history_id, history_rows, last_proof)
     with changed as materialized (

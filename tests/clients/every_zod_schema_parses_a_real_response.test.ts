@@ -167,6 +167,38 @@ test('the history and outbox Insert schemas describe rows only the database writ
   for (const row of rows(read, 'notifications update')) parse(schemas.coordinatorNotificationsRowSchema, row);
 });
 
+test('the tamper-evidence schemas parse a digest, its publication and an erasure record; their tables are the database\'s to write', async () => {
+  const s = f.service;
+  const digest = await s.rpc('status_history_digest');
+  assert.equal(digest.error, null, `status_history_digest: ${JSON.stringify(digest.error)}`);
+  parse(schemas.nonNullJsonSchema, digest.data);
+  parse(schemas.jsonSchema, digest.data);
+  for (const row of rows(await s.from('status_history_digests').select('*'), 'digests')) parse(schemas.statusHistoryDigestsRowSchema, row);
+  const claimed = rows(await s.rpc('claim_status_history_digests', { p_limit: 10 }), 'claim digests');
+  for (const row of claimed) parse(schemas.claimedStatusHistoryDigestSchema, row);
+  const failed = rows(await s.rpc('fail_status_history_digests', {
+    p_ids: claimed.map((d) => d.id!), p_claim_token: claimed[0]!.claim_token!, p_error: 'bucket answered 503',
+  }), 'fail digests');
+  for (const row of failed) parse(schemas.failedStatusHistoryDigestSchema, row);
+  // An erasure: a mentor created and deleted by the service role.
+  const userId = 'f0000000-0000-4000-8000-0000000000e1';
+  await f.sql(`insert into auth.users (id, email, aud, role) values ($1, 'erased@example.org', 'authenticated', 'authenticated')`, [userId]);
+  assert.equal((await s.from('users').insert({ id: userId, full_name: 'Erased' })).error, null);
+  const mentor = await s.from('peer_mentors').insert({ user_id: userId }).select().single();
+  assert.equal(mentor.error, null);
+  assert.equal((await s.from('peer_mentors').delete().eq('id', parse(schemas.peerMentorsRowSchema, mentor.data).id)).error, null);
+  for (const row of rows(await s.from('status_history_erasures').select('*'), 'erasures')) parse(schemas.statusHistoryErasuresRowSchema, row);
+  // Written only by the database: the service role's inserts and updates are refused.
+  const digestInsert = parse(schemas.statusHistoryDigestsInsertSchema, { taken_at: new Date().toISOString(), digest: {}, history_rows: 0, erasures: 0, last_history_id: 0, last_erasure_id: 0 });
+  assert.equal((await s.from('status_history_digests').insert(digestInsert)).error?.code, '42501');
+  const digestUpdate = parse(schemas.statusHistoryDigestsUpdateSchema, { digest: {} });
+  assert.equal((await s.from('status_history_digests').update(digestUpdate).not('id', 'is', null)).error?.code, '42501');
+  const erasureInsert = parse(schemas.statusHistoryErasuresInsertSchema, { mentor_id: MENTOR.max, erased_at: new Date().toISOString(), erased_by_role: 'service_role', history_rows: 0 });
+  assert.equal((await s.from('status_history_erasures').insert(erasureInsert)).error?.code, '42501');
+  const erasureUpdate = parse(schemas.statusHistoryErasuresUpdateSchema, { history_rows: 1 });
+  assert.equal((await s.from('status_history_erasures').update(erasureUpdate).not('id', 'is', null)).error?.code, '42501');
+});
+
 test('every schema exported by types/schemas.ts was exercised above', () => {
   const all = Object.keys(schemas).filter((name) => name.endsWith('Schema')).sort();
   assert.deepEqual(all.filter((name) => !exercised.has(name)), [], 'schemas no test here parsed a real value with');
