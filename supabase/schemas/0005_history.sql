@@ -647,8 +647,8 @@ begin
   select coalesce(pg_catalog.max(e.id), 0), pg_catalog.count(*) into v_last_erasure_id, v_erasures
     from public.status_history_erasures e;
 
-  -- The heads of the mentors with rows or an erasure since the previous digest. Many (the first digest, or after
-  -- a bulk change): one sorted pass over the history, hash-joined; a few: an index probe per changed mentor.
+  -- The heads of the mentors with rows or an erasure since the previous digest. Many (the first digest, or over
+  -- 20,000 new rows): one sorted pass over the history, hash-joined; a few: two index probes per changed mentor.
   if v_previous.id is null or v_last_history_id - v_previous.last_history_id > 20000 then
     insert into private.status_history_digest_heads (digest_id, mentor_id, last_history_id, history_rows, last_proof)
     with changed as materialized (
@@ -671,23 +671,17 @@ begin
       left join heads hd on hd.mentor_id = c.mentor_id;
   else
     insert into private.status_history_digest_heads (digest_id, mentor_id, last_history_id, history_rows, last_proof)
-    with changed as materialized (
-      select h.mentor_id from public.peer_mentor_status_history h
-       where h.id > v_previous.last_history_id
-      union
-      select e.mentor_id from public.status_history_erasures e
-       where e.id > v_previous.last_erasure_id
-    ),
-    heads as (
-      select distinct on (h.mentor_id) h.mentor_id, h.id, h.proof,
-             pg_catalog.count(*) over (partition by h.mentor_id) as n
-        from public.peer_mentor_status_history h
-       where h.mentor_id in (select c.mentor_id from changed c)
-       order by h.mentor_id, h.changed_at desc, h.id desc
-    )
-    select v_id, c.mentor_id, hd.id, coalesce(hd.n, 0), hd.proof
-      from changed c
-      left join heads hd on hd.mentor_id = c.mentor_id;
+    select v_id, m.mentor_id, l.id, coalesce(c.n, 0), l.proof
+      from (select h.mentor_id from public.peer_mentor_status_history h
+             where h.id > v_previous.last_history_id
+            union
+            select e.mentor_id from public.status_history_erasures e
+             where e.id > v_previous.last_erasure_id) m
+      left join lateral (select h.id, h.proof from public.peer_mentor_status_history h
+                          where h.mentor_id = m.mentor_id
+                          order by h.changed_at desc, h.id desc limit 1) l on true
+      left join lateral (select pg_catalog.count(*) as n from public.peer_mentor_status_history h
+                          where h.mentor_id = m.mentor_id) c on true;
   end if;
 
   v_root := private.status_history_digest_root(v_id, v_taken_at, v_rows, v_erasures, v_last_history_id, v_last_erasure_id,

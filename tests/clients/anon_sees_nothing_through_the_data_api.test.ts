@@ -11,11 +11,12 @@ type Fn = keyof Database['public']['Functions'];
 // Every relation and function of the generated types: a new one that is not listed here fails to compile.
 const RELATIONS = ['chapter_memberships', 'chapters', 'coordinator_notifications', 'job_runs', 'organizations',
   'peer_mentor_status_history', 'peer_mentors', 'users', 'coordinator_board', 'mentor_cards',
-  'mentor_status_timeline', 'my_mentor_card'] as const satisfies readonly Relation[];
+  'mentor_status_timeline', 'my_mentor_card', 'status_history_digests', 'status_history_erasures'] as const satisfies readonly Relation[];
 const FUNCTIONS = ['chapter_status_at', 'claim_coordinator_notifications', 'complete_coordinator_notifications',
   'coordinator_notifications_health', 'coordinators_for_mentor', 'fail_coordinator_notifications', 'mentor_status_at',
   'mentors_expiring_within', 'requeue_coordinator_notifications', 'run_certification_expiry_job',
-  'set_mentor_status'] as const satisfies readonly Fn[];
+  'set_mentor_status', 'status_history_digest', 'verify_status_history', 'claim_status_history_digests',
+  'complete_status_history_digests', 'fail_status_history_digests', 'requeue_status_history_digests'] as const satisfies readonly Fn[];
 type Missing<All, Listed> = Exclude<All, Listed> extends never ? true : Exclude<All, Listed>;
 const everyRelationListed: Missing<Relation, (typeof RELATIONS)[number]> = true;
 const everyFunctionListed: Missing<Fn, (typeof FUNCTIONS)[number]> = true;
