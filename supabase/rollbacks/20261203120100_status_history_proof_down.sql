@@ -1,23 +1,8 @@
--- Rollback of 20261203120100_status_history_proof.sql: the history loses its proof columns, the erasure records and the backfill-proof trigger; the history triggers' functions go back to postgres's ownership and their earlier bodies (20261126100300's insert, 20261201100600's update, verbatim); the guard goes back to 20261201110100's (verbatim: pg_trigger_depth(), opt-in 'on'). The role status_history_writer is dropped unless another database of the cluster still uses it. Run newest first, in one transaction:
---   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261203120100_status_history_proof_down.sql
+-- Rollback of 20261203120100_status_history_proof.sql: the history loses its proof columns, the erasure records and the backfill-proof trigger; the history triggers' functions go back to postgres's ownership and their earlier bodies (20261126100300's insert, 20261201100600's update, verbatim); the guard goes back to 20261201110100's (verbatim: pg_trigger_depth(), opt-in 'on'). The role status_history_writer is dropped unless another database of the cluster still uses it. Run it with:
+--   npm run db:rollback -- 20261203120100
 -- squawk-ignore-file ban-drop-table,ban-drop-column
 set lock_timeout = '3s';
 set statement_timeout = '10min';
-
-do $$
-declare
-  v_newer text;
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    select string_agg(version, ', ' order by version desc) into v_newer
-      from supabase_migrations.schema_migrations where version > '20261203120100';
-    if v_newer is not null then
-      raise exception 'roll back the newer migrations first (newest first): %', v_newer
-        using errcode = 'dependent_objects_still_exist';
-    end if;
-  end if;
-end
-$$;
 
 do $$
 begin
@@ -54,7 +39,6 @@ end;
 $$;
 comment on function private.record_status_history_on_insert() is
   'AFTER INSERT statement trigger on peer_mentors: writes the first history row (previous_status null) of every new mentor.';
-
 
 create or replace function private.record_status_history_on_update() returns trigger
 language plpgsql
@@ -116,7 +100,6 @@ $$;
 comment on function private.record_status_history_on_update() is
   'AFTER UPDATE statement trigger on peer_mentors: one history row per mentor whose status changed and, in the same statement, one coordinator notification per responsible coordinator (private.responsibilities) for each change to paused or inactive, none for the coordinator who made it; set-based over the transition tables.';
 
-
 create or replace function private.keep_status_history_single_writer() returns trigger
 language plpgsql
 volatile
@@ -140,7 +123,6 @@ end;
 $$;
 comment on function private.keep_status_history_single_writer() is
   'BEFORE INSERT statement trigger on the history: refuses a direct INSERT (PM202) from every role, the owner included; lets through the history triggers (pg_trigger_depth() > 1) and an owner''s explicit, transaction-local backfill (set local app.history_backfill = ''on'').';
-
 
 drop trigger peer_mentor_status_history_single_writer on public.peer_mentor_status_history;
 create trigger peer_mentor_status_history_single_writer
@@ -179,14 +161,5 @@ begin
   drop role if exists status_history_writer;
 exception when dependent_objects_still_exist then
   raise notice 'status_history_writer is still used by another database of this cluster: kept';
-end
-$$;
-
--- Let `supabase migration up` apply the migration again.
-do $$
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    delete from supabase_migrations.schema_migrations where version = '20261203120100';
-  end if;
 end
 $$;

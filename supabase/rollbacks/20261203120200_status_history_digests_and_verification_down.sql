@@ -1,23 +1,8 @@
--- Rollback of 20261203120200_status_history_digests_and_verification.sql: drops the digests (and their heads), the digest, verification and publishing functions and their types. Digests already copied out of the database stay valid records of the history as it was. Run newest first, in one transaction:
---   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261203120200_status_history_digests_and_verification_down.sql
+-- Rollback of 20261203120200_status_history_digests_and_verification.sql: drops the digests (and their heads), the digest, verification and publishing functions and their types. Digests already copied out of the database stay valid records of the history as it was. Run it with:
+--   npm run db:rollback -- 20261203120200
 -- squawk-ignore-file ban-drop-table,ban-drop-column
 set lock_timeout = '3s';
 set statement_timeout = '10min';
-
-do $$
-declare
-  v_newer text;
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    select string_agg(version, ', ' order by version desc) into v_newer
-      from supabase_migrations.schema_migrations where version > '20261203120200';
-    if v_newer is not null then
-      raise exception 'roll back the newer migrations first (newest first): %', v_newer
-        using errcode = 'dependent_objects_still_exist';
-    end if;
-  end if;
-end
-$$;
 
 drop function if exists public.status_history_digest();
 drop function if exists public.verify_status_history(jsonb);
@@ -33,12 +18,3 @@ drop function if exists private.status_history_heads_hash(bigint);
 drop table if exists private.status_history_digest_heads;
 drop table if exists public.status_history_digests;
 drop function if exists private.keep_status_history_digests_append_only();
-
--- Let `supabase migration up` apply the migration again.
-do $$
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    delete from supabase_migrations.schema_migrations where version = '20261203120200';
-  end if;
-end
-$$;

@@ -1,23 +1,8 @@
 -- Rollback of 20261203120400_expiry_job_writes_each_row_once.sql: the job goes back to 20261201110300's (verbatim: the FOR UPDATE SKIP LOCKED
--- pre-pass on every run). Run newest first, in one transaction:
---   psql --single-transaction -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -f supabase/rollbacks/20261203120400_expiry_job_writes_each_row_once_down.sql
+-- pre-pass on every run). Run it with:
+--   npm run db:rollback -- 20261203120400
 set lock_timeout = '3s';
 set statement_timeout = '10min';
-
-do $$
-declare
-  v_newer text;
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    select string_agg(version, ', ' order by version desc) into v_newer
-      from supabase_migrations.schema_migrations where version > '20261203120400';
-    if v_newer is not null then
-      raise exception 'roll back the newer migrations first (newest first): %', v_newer
-        using errcode = 'dependent_objects_still_exist';
-    end if;
-  end if;
-end
-$$;
 
 create or replace function public.run_certification_expiry_job(p_as_of timestamptz default now()) returns uuid
 language plpgsql
@@ -87,12 +72,3 @@ comment on function public.run_certification_expiry_job(timestamptz) is
 
 revoke all on function public.run_certification_expiry_job(timestamptz) from public, anon, authenticated, service_role;
 grant execute on function public.run_certification_expiry_job(timestamptz) to service_role;
-
--- Let `supabase migration up` apply the migration again.
-do $$
-begin
-  if to_regclass('supabase_migrations.schema_migrations') is not null then
-    delete from supabase_migrations.schema_migrations where version = '20261203120400';
-  end if;
-end
-$$;
