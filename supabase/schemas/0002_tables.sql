@@ -161,7 +161,7 @@ comment on column public.peer_mentor_status_history.changed_by_pseudonym is
 comment on column public.peer_mentor_status_history.job_run_pseudonym is
   'sha256(''pm:actor:'' || the 16 bytes of job_run_id) when the row was written; null for changes made by people. Committed in the proof instead of job_run_id (ON DELETE SET NULL).';
 comment on column public.peer_mentor_status_history.proof_origin is
-  'Who wrote the proof: trigger (the history triggers), backfill (the owner''s transaction-local opt-in), adopted (rows that existed before proofs, proven by migration 20261203120100). Committed in the proof.';
+  'Who wrote the proof: trigger (the history triggers), backfill (the owner''s transaction-local opt-in), adopted (rows that existed before proofs, proven by migration 20261203140100). Committed in the proof.';
 comment on column public.peer_mentor_status_history.proof is
   'sha256 over the mentor''s previous row''s proof (per mentor, in (changed_at, id) order; 32 zero bytes before the first) and this row''s canonical encoding (private.status_history_proof). Written in the same statement as the row; checked by verify_status_history().';
 

@@ -175,7 +175,7 @@ begin
 end;
 $$;
 comment on function private.prove_status_history() is
-  'Owner only. Gives every history row that has no proof one (proof_origin adopted), chain position by chain position, each chained on its predecessor''s stored proof; returns how many. For rows older than the proof (migration 20261203120100) and rows loaded by hand (a benchmark''s seed). Takes the history''s append-only trigger off for its own transaction.';
+  'Owner only. Gives every history row that has no proof one (proof_origin adopted), chain position by chain position, each chained on its predecessor''s stored proof; returns how many. For rows older than the proof (migration 20261203140100) and rows loaded by hand (a benchmark''s seed). Takes the history''s append-only trigger off for its own transaction.';
 
 
 create function private.record_status_history_on_insert() returns trigger

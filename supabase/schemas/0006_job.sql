@@ -55,19 +55,34 @@ begin
   begin
     perform pg_catalog.set_config('app.job_run_id', v_job_run_id::text, true);
 
-    -- One statement: lock what can be locked now (SKIP LOCKED: never wait for another transaction's row
-    -- lock), pause exactly those. The history triggers write one row each, set-based, under this run.
-    execute '
-      update public.peer_mentors pm
-         set status = ''paused'',
-             status_reason = ''certification_expired''
-       where pm.id in (select e.id
-                         from public.peer_mentors e
-                        where e.status = ''active''
-                          and e.certification_expires_at <= $1
-                          for update skip locked)'
-      using p_as_of;
-    get diagnostics v_affected = row_count;
+    -- The normal night: one plain UPDATE, each row written once. A row lock held by another transaction makes it
+    -- time out after 200 ms (rolled back with its history rows), and the run takes the SKIP LOCKED path below.
+    begin
+      perform pg_catalog.set_config('lock_timeout', '200ms', true);
+      execute '
+        update public.peer_mentors pm
+           set status = ''paused'',
+               status_reason = ''certification_expired''
+         where pm.status = ''active''
+           and pm.certification_expires_at <= $1'
+        using p_as_of;
+      get diagnostics v_affected = row_count;
+      perform pg_catalog.set_config('lock_timeout', '10s', true);
+    exception when lock_not_available then
+      perform pg_catalog.set_config('lock_timeout', '10s', true);
+      -- Someone holds a mentor: lock what can be locked now (never wait), pause exactly those.
+      execute '
+        update public.peer_mentors pm
+           set status = ''paused'',
+               status_reason = ''certification_expired''
+         where pm.id in (select e.id
+                           from public.peer_mentors e
+                          where e.status = ''active''
+                            and e.certification_expires_at <= $1
+                            for update skip locked)'
+        using p_as_of;
+      get diagnostics v_affected = row_count;
+    end;
 
     -- What is still active and expired was locked by someone else: the next run pauses it.
     select pg_catalog.count(*)::integer into v_skipped
@@ -97,4 +112,4 @@ begin
 end;
 $$;
 comment on function public.run_certification_expiry_job(timestamptz) is
-  'Service role only. Checks the responsibility relation first (job_runs.responsibility_differences; rebuilt where it differs, responsibility_repaired). Pauses every active mentor whose certification_expires_at <= p_as_of (status_reason certification_expired) in one statement under a new job_runs row, which it finishes as succeeded with affected_count (or failed with the error, pausing no one). Mentors locked by another transaction are skipped, not waited for (FOR UPDATE SKIP LOCKED): their number is the run''s skipped_count and the next run pauses them. Returns the job run id. Idempotent: a second run pauses no one.';
+  'Service role only. Checks the responsibility relation first (job_runs.responsibility_differences; rebuilt where it differs, responsibility_repaired). Pauses every active mentor whose certification_expires_at <= p_as_of (status_reason certification_expired) in one statement under a new job_runs row, which it finishes as succeeded with affected_count (or failed with the error, pausing no one). Each mentor row is written once; when another transaction holds a mentor''s lock (the plain UPDATE waits 200 ms for it), the run falls back to FOR UPDATE SKIP LOCKED: locked mentors are skipped, counted in skipped_count, and paused by the next run. Returns the job run id. Idempotent: a second run pauses no one.';

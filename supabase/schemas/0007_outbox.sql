@@ -345,3 +345,171 @@ as $$
 $$;
 comment on function public.coordinator_notifications_health() is
   'Service role only (operators, alerts). One row: pending notifications (count, oldest, age), retrying and dead counts, the last certification_expiry job run with its status, counts and error, and the responsibility relation''s differences from its definition (now, and what the last run found and repaired).';
+
+-- ---------------------------------------------------------------------------------------------------------
+-- Publishing the history's digests (0005_history.sql): the same bounded at-least-once delivery and retry policy
+-- ---------------------------------------------------------------------------------------------------------
+create type public.claimed_status_history_digest as (
+  id bigint,
+  taken_at timestamptz,
+  digest jsonb,
+  attempts integer,
+  claim_token uuid
+);
+comment on type public.claimed_status_history_digest is
+  'One digest handed to a publisher by claim_status_history_digests: write `digest` (one JSON line) to the sink, then complete_status_history_digests(ids, claim_token).';
+comment on column public.claimed_status_history_digest.id is 'The digest (status_history_digests.id, = digest->>''digest_id''); never null.';
+comment on column public.claimed_status_history_digest.taken_at is 'When it was taken; never null.';
+comment on column public.claimed_status_history_digest.digest is 'The digest to publish, as is; never null.';
+comment on column public.claimed_status_history_digest.attempts is 'Which attempt this is (1 the first); never null.';
+comment on column public.claimed_status_history_digest.claim_token is 'This claim''s token; never null.';
+
+create type public.failed_status_history_digest as (
+  id bigint,
+  attempts integer,
+  next_attempt_at timestamptz,
+  dead_at timestamptz,
+  last_error text
+);
+comment on type public.failed_status_history_digest is
+  'What fail_status_history_digests recorded for one digest: when it is tried again (next_attempt_at), or that it is dead (dead_at).';
+comment on column public.failed_status_history_digest.id is 'The digest; never null.';
+comment on column public.failed_status_history_digest.attempts is 'Attempts used so far; never null.';
+comment on column public.failed_status_history_digest.next_attempt_at is 'When it is handed out again; null when it is dead.';
+comment on column public.failed_status_history_digest.dead_at is 'When it was set aside as dead; null while it is retried.';
+comment on column public.failed_status_history_digest.last_error is 'The error as stored (at most 2000 characters); never null.';
+
+create function public.claim_status_history_digests(p_limit integer default 100, p_lease interval default interval '5 minutes')
+returns setof public.claimed_status_history_digest
+language plpgsql
+volatile
+security definer -- updates the digests' bookkeeping; granted to the service role only
+set search_path = ''
+as $$
+declare
+  v_token uuid := gen_random_uuid();
+  v_now timestamptz := pg_catalog.clock_timestamp();
+  v_max_attempts integer := private.notification_max_attempts();
+begin
+  if p_limit is null or p_limit < 1 or p_limit > 10000 then
+    raise exception 'claim limit must be between 1 and 10000 (got %)', p_limit using errcode = 'PM301';
+  end if;
+  if p_lease is null or p_lease <= interval '0' then
+    raise exception 'claim lease must be a positive interval (got %)', p_lease using errcode = 'PM302';
+  end if;
+
+  -- A lapsed claim that used the last attempt: dead (looked for among the first p_limit claimable rows).
+  update public.status_history_digests d
+     set dead_at = v_now, claimed_at = null, claim_token = null, claim_lease = null, next_attempt_at = null,
+         last_failed_at = v_now,
+         last_error = pg_catalog.format('claim lapsed unconfirmed after %s attempt(s): the publisher stopped or exceeded its lease', d.attempts)
+   where d.id in (select w.id
+                    from (select x.id, x.claimed_at, x.attempts
+                            from public.status_history_digests x
+                           where x.published_at is null
+                             and x.dead_at is null
+                             and (x.next_attempt_at is null or x.next_attempt_at <= v_now)
+                             and (x.claimed_at is null or x.claimed_at + x.claim_lease < v_now)
+                           order by x.id
+                           limit p_limit
+                             for update skip locked) w
+                   where w.claimed_at is not null
+                     and w.attempts >= v_max_attempts);
+
+  return query
+  with claimable as (
+    select d.id
+      from public.status_history_digests d
+     where d.published_at is null
+       and d.dead_at is null
+       and (d.next_attempt_at is null or d.next_attempt_at <= v_now)
+       and (d.claimed_at is null or d.claimed_at + d.claim_lease < v_now)
+       and not (d.claimed_at is not null and d.attempts >= v_max_attempts)
+     order by d.id
+     limit p_limit
+       for update skip locked
+  )
+  update public.status_history_digests d
+     set claimed_at = v_now, claim_lease = p_lease, claim_token = v_token, attempts = d.attempts + 1
+    from claimable
+   where d.id = claimable.id
+  returning d.id, d.taken_at, d.digest, d.attempts, d.claim_token;
+end;
+$$;
+comment on function public.claim_status_history_digests(integer, interval) is
+  'Service role only (the digest publisher). Claims up to p_limit digests not yet published, not dead and due, oldest first (FOR UPDATE SKIP LOCKED). A claim neither completed nor failed within p_lease is handed out again (at-least-once) until app.notification_max_attempts attempts are used: then it is set aside as dead. PM301/PM302 for a bad limit or lease.';
+
+create function public.complete_status_history_digests(p_ids bigint[], p_claim_token uuid) returns integer
+language sql
+volatile
+security definer -- granted to the service role only
+set search_path = ''
+as $$
+  with done as (
+    update public.status_history_digests d
+       set published_at = pg_catalog.clock_timestamp(), claimed_at = null, claim_token = null, claim_lease = null
+     where d.id = any (p_ids)
+       and d.claim_token = p_claim_token
+       and d.published_at is null
+    returning 1
+  )
+  select pg_catalog.count(*)::integer from done;
+$$;
+comment on function public.complete_status_history_digests(bigint[], uuid) is
+  'Service role only (the digest publisher). Marks the given digests published if still held by this claim token; returns how many.';
+
+create function public.fail_status_history_digests(p_ids bigint[], p_claim_token uuid, p_error text)
+returns setof public.failed_status_history_digest
+language plpgsql
+volatile
+security definer -- granted to the service role only
+set search_path = ''
+as $$
+declare
+  v_now timestamptz := pg_catalog.clock_timestamp();
+  v_max_attempts integer := private.notification_max_attempts();
+  v_delay interval := private.notification_retry_delay();
+begin
+  if p_error is null or pg_catalog.btrim(p_error) = '' then
+    raise exception 'a failed publication must be reported with its error text'
+      using errcode = 'PM305',
+            hint = 'pass what the sink said; it is kept as last_error';
+  end if;
+
+  return query
+  update public.status_history_digests d
+     set last_error = pg_catalog.left(p_error, 2000),
+         last_failed_at = v_now,
+         claimed_at = null, claim_token = null, claim_lease = null,
+         dead_at = case when d.attempts >= v_max_attempts then v_now end,
+         next_attempt_at = case when d.attempts < v_max_attempts
+                                then v_now + least(v_delay * pg_catalog.power(2, least(greatest(d.attempts - 1, 0), 20)),
+                                                   interval '6 hours') end
+   where d.id = any (p_ids)
+     and d.claim_token = p_claim_token
+     and d.published_at is null
+     and d.dead_at is null
+  returning d.id, d.attempts, d.next_attempt_at, d.dead_at, d.last_error;
+end;
+$$;
+comment on function public.fail_status_history_digests(bigint[], uuid, text) is
+  'Service role only (the digest publisher). Records a failed publication of digests still held by this claim token: backs off like the notifications (app.notification_retry_delay doubled per attempt, at most 6 hours) or, after app.notification_max_attempts attempts, sets it aside as dead. PM305 without an error text.';
+
+create function public.requeue_status_history_digests(p_ids bigint[]) returns integer
+language sql
+volatile
+security definer -- granted to the service role only
+set search_path = ''
+as $$
+  with requeued as (
+    update public.status_history_digests d
+       set dead_at = null, attempts = 0, next_attempt_at = null, claimed_at = null, claim_token = null, claim_lease = null
+     where d.id = any (p_ids)
+       and d.dead_at is not null
+       and d.published_at is null
+    returning 1
+  )
+  select pg_catalog.count(*)::integer from requeued;
+$$;
+comment on function public.requeue_status_history_digests(bigint[]) is
+  'Service role only (operators). Gives the given dead digests a fresh set of attempts, due now. Returns how many.';

@@ -45,7 +45,7 @@ select is_empty(
        and not exists (select 1 from pg_catalog.pg_depend d
                         where d.classid = 'pg_catalog.pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')
        and not exists (select 1 from pg_catalog.unnest(p.proconfig) as setting where setting like 'search\_path=%')
-       -- On purpose (20261203120100): inlined per row into the history writers and the verifier, which a SET
+       -- On purpose (20261203140100): inlined per row into the history writers and the verifier, which a SET
        -- clause would prevent; every name in them is schema-qualified.
        and p.oid not in ('private.status_history_pseudonym(uuid)'::regprocedure,
                          'private.status_history_proof(bytea, bigint, uuid, public.mentor_status, public.mentor_status, timestamptz, text, bytea, bytea, text)'::regprocedure)$$,

@@ -1,5 +1,5 @@
--- Rollback of 20261203120200_status_history_digests_and_verification.sql: drops the digests (and their heads), the digest, verification and publishing functions and their types. Digests already copied out of the database stay valid records of the history as it was. Run it with:
---   npm run db:rollback -- 20261203120200
+-- Rollback of 20261203140200_status_history_digests_and_verification.sql: drops the digests (and their heads), the digest, verification and publishing functions and their types. Digests already copied out of the database stay valid records of the history as it was. Run it with:
+--   npm run db:rollback -- 20261203140200
 -- squawk-ignore-file ban-drop-table,ban-drop-column
 set lock_timeout = '3s';
 set statement_timeout = '10min';

@@ -80,7 +80,7 @@ comment on column public.peer_mentor_status_history.changed_by_pseudonym is
 comment on column public.peer_mentor_status_history.job_run_pseudonym is
   'sha256(''pm:actor:'' || the 16 bytes of job_run_id) when the row was written; null for changes made by people. Committed in the proof instead of job_run_id (ON DELETE SET NULL).';
 comment on column public.peer_mentor_status_history.proof_origin is
-  'Who wrote the proof: trigger (the history triggers), backfill (the owner''s transaction-local opt-in), adopted (rows that existed before proofs, proven by migration 20261203120100). Committed in the proof.';
+  'Who wrote the proof: trigger (the history triggers), backfill (the owner''s transaction-local opt-in), adopted (rows that existed before proofs, proven by migration 20261203140100). Committed in the proof.';
 comment on column public.peer_mentor_status_history.proof is
   'sha256 over the mentor''s previous row''s proof (per mentor, in (changed_at, id) order; 32 zero bytes before the first) and this row''s canonical encoding (private.status_history_proof). Written in the same statement as the row; checked by verify_status_history().';
 
@@ -197,7 +197,7 @@ begin
 end;
 $$;
 comment on function private.prove_status_history() is
-  'Owner only. Gives every history row that has no proof one (proof_origin adopted), chain position by chain position, each chained on its predecessor''s stored proof; returns how many. For rows older than the proof (migration 20261203120100) and rows loaded by hand (a benchmark''s seed). Takes the history''s append-only trigger off for its own transaction.';
+  'Owner only. Gives every history row that has no proof one (proof_origin adopted), chain position by chain position, each chained on its predecessor''s stored proof; returns how many. For rows older than the proof (migration 20261203140100) and rows loaded by hand (a benchmark''s seed). Takes the history''s append-only trigger off for its own transaction.';
 revoke all on function private.prove_status_history() from public, anon, authenticated, service_role;
 
 select private.prove_status_history();

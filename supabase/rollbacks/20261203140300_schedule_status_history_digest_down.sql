@@ -1,5 +1,5 @@
--- Rollback of 20261203120300_schedule_status_history_digest.sql: unschedules the hourly digest (where pg_cron is installed). Run it with:
---   npm run db:rollback -- 20261203120300
+-- Rollback of 20261203140300_schedule_status_history_digest.sql: unschedules the hourly digest (where pg_cron is installed). Run it with:
+--   npm run db:rollback -- 20261203140300
 set lock_timeout = '3s';
 set statement_timeout = '10min';
 

@@ -1,5 +1,5 @@
--- Rollback of 20261203120100_status_history_proof.sql: the history loses its proof columns, the erasure records and the backfill-proof trigger; the history triggers' functions go back to postgres's ownership and their earlier bodies (20261126100300's insert, 20261201100600's update, verbatim); the guard goes back to 20261201110100's (verbatim: pg_trigger_depth(), opt-in 'on'). The role status_history_writer is dropped unless another database of the cluster still uses it. Run it with:
---   npm run db:rollback -- 20261203120100
+-- Rollback of 20261203140100_status_history_proof.sql: the history loses its proof columns, the erasure records and the backfill-proof trigger; the history triggers' functions go back to postgres's ownership and their earlier bodies (20261126100300's insert, 20261201100600's update, verbatim); the guard goes back to 20261201110100's (verbatim: pg_trigger_depth(), opt-in 'on'). The role status_history_writer is dropped unless another database of the cluster still uses it. Run it with:
+--   npm run db:rollback -- 20261203140100
 -- squawk-ignore-file ban-drop-table,ban-drop-column
 set lock_timeout = '3s';
 set statement_timeout = '10min';
