@@ -20,7 +20,12 @@
 //     (its changed_at the mentor's status_changed_at, its reason the mentor's status_reason);
 //   * per mentor, the history rows after the first equal the real changes counted by the clients;
 //   * per caller, the rows carrying its changed_by, and per job run, the rows carrying its job_run_id,
-//     equal the real changes that caller / job run made.
+//     equal the real changes that caller / job run made;
+//   * the history verifies clean (verify_status_history() returns nothing), also against every digest a
+//     digest taker took while the writers ran (status_history_digest(), retried when it could not get its lock
+//     in time), and each mentor's proof chain never forks: every row's proof is the hash over the proof of the
+//     row right before it (two writers that chained on the same head would leave one row whose predecessor's
+//     proof is not the one it was computed over).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
@@ -309,6 +314,23 @@ async function createFixtures(url: string): Promise<void> {
   }
 }
 
+/** Takes a digest every ~100 ms while the writers run (each in its own transaction; a lock timeout is retried). */
+async function digestTaker(url: string, into: Record<string, unknown>[], done: { value: boolean }): Promise<void> {
+  const client = await connect(url);
+  try {
+    while (!done.value) {
+      try {
+        into.push((await client.query<{ d: Record<string, unknown> }>('select public.status_history_digest() as d')).rows[0]!.d);
+      } catch (err) {
+        if ((err as { code?: string }).code !== '55P03') throw err;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 // Per mentor, ordered by (changed_at, id). Returns one row per break; none when every chain is whole.
 const CHAIN_BREAKS_SQL = `
   with ordered as (
@@ -368,15 +390,23 @@ describe(`the status history under ${WORKERS} concurrent writers (seed ${SEED})`
     aborted: false,
   };
 
+  const digests: Record<string, unknown>[] = [];
+
   before(async () => {
     db = await createTestDatabase('concurrency');
     await createFixtures(db.url);
     const started = Date.now();
-    const results = await Promise.allSettled(Array.from({ length: WORKERS }, (_, i) => worker(db.url, i, tally)));
+    const writers = Promise.allSettled(Array.from({ length: WORKERS }, (_, i) => worker(db.url, i, tally)));
+    const done = { value: false };
+    const taker = digestTaker(db.url, digests, done);
+    const results = await writers;
+    done.value = true;
+    await taker;
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
     const realChanges = [...tally.changes.values()].reduce((a, b) => a + b, 0);
     console.log(
+      `${digests.length} digests taken meanwhile; ` +
       `seed ${SEED}: ${tally.transactions} transactions in ${Date.now() - started} ms; ${realChanges} real changes; ` +
         `refused ${JSON.stringify(Object.fromEntries(tally.refusals))}; ${tally.deadlocks} deadlock victims; ` +
         `${tally.failedExpiryRuns} failed expiry runs`,
@@ -438,5 +468,40 @@ describe(`the status history under ${WORKERS} concurrent writers (seed ${SEED})`
         where job_run_id is not null group by job_run_id`,
     );
     assert.deepEqual(sorted(byJobRun), sorted(tally.changesByJobRun), 'rows per job run');
+  });
+
+  test('the history verifies clean, also against every digest taken while the writers ran', async () => {
+    assert.ok(digests.length >= 3, `digests taken during the run: ${digests.length}`);
+    const client = await connect(db.url);
+    try {
+      for (const digest of [null, ...digests]) {
+        const { rows } = await client.query('select mentor_id, history_id, problem from public.verify_status_history($1::jsonb)',
+          [digest === null ? null : JSON.stringify(digest)]);
+        assert.deepEqual(rows.slice(0, 10), [], `${rows.length} problems reported against ${digest === null ? 'the database' : `digest ${String(digest.digest_id)}`}`);
+      }
+    } finally {
+      await client.end();
+    }
+  });
+
+  test('each mentor\'s proof chain never forks: every proof is computed over the proof of the row right before it', async () => {
+    const client = await connect(db.url);
+    try {
+      const { rows } = await client.query<{ mentor_id: string; id: string }>(`
+        with ordered as (
+          select h.*, lag(h.proof) over (partition by h.mentor_id order by h.changed_at, h.id) as prior_proof
+            from public.peer_mentor_status_history h)
+        select o.mentor_id, o.id::text
+          from ordered o
+         where o.proof is distinct from private.status_history_proof(
+                 coalesce(o.prior_proof, decode(repeat('00', 32), 'hex')), o.id, o.mentor_id, o.previous_status, o.new_status,
+                 o.changed_at, o.reason, o.changed_by_pseudonym, o.job_run_pseudonym, o.proof_origin)
+         order by 1, 2`);
+      assert.deepEqual(rows.slice(0, 10), [], `${rows.length} rows whose proof is not chained on their predecessor's`);
+      const [{ n }] = (await client.query<{ n: number }>('select count(distinct proof)::int - count(*)::int as n from public.peer_mentor_status_history')).rows as [{ n: number }];
+      assert.equal(n, 0, 'every proof is distinct');
+    } finally {
+      await client.end();
+    }
   });
 });
