@@ -4,8 +4,13 @@
 // scripts/bench/ on them. It exits 0 when a target is missed (a benchmark, not a test) and non-zero only when
 // something is broken (a failing statement, two sides that disagree about what they read or wrote).
 import { acquireTarget } from './lib/database.ts';
-import { parseConfig, wants } from './bench/config.ts';
+import { parseConfig, PROOF_PARTS, wants } from './bench/config.ts';
 import { benchBulkImportReads } from './bench/bulk-import-reads.ts';
+import { digestRow, measureDigest, type DigestTimes } from './bench/digest.ts';
+import { finishNoCoordinators, growHistory, seedNoCoordinators } from './bench/no-coordinators.ts';
+import { benchProofJob } from './bench/proof-job.ts';
+import { benchProofSingleRow } from './bench/proof-single-row.ts';
+import { measureVerify, verifyRow } from './bench/verify-history.ts';
 import { benchJob } from './bench/job.ts';
 import { benchLargeOrg } from './bench/large-org.ts';
 import { benchRelation } from './bench/relation.ts';
@@ -80,6 +85,35 @@ async function main(): Promise<void> {
     if (wants(cfg, 'bulkreads')) {
       add(await benchBulkImportReads(target.url, target.adminUrl, cfg, created));
       if (!env.version) env = await environment(created[created.length - 1]!.url, target.throwaway);
+    }
+    if (PROOF_PARTS.some((p) => wants(cfg, p))) {
+      log('no coordinators: creating and migrating its database');
+      const db = await createDatabase(target.url, `peer_mentor_bench_${process.pid}_proof`, target.adminUrl);
+      created.push(db);
+      if (!env.version) env = await environment(db.url, target.throwaway);
+      log(`seeding one organisation without coordinators, ${cfg.BENCH_CHAPTERS} chapters, ${cfg.BENCH_PROOF_MENTORS} mentors (through the triggers)`);
+      seeds.noCoordinators = await seedNoCoordinators(db, cfg);
+      log(`seeded: ${JSON.stringify(seeds.noCoordinators)}`);
+      if (wants(cfg, 'digest') || wants(cfg, 'verify')) {
+        const sizes = [...new Set([...cfg.BENCH_PROOF_STEPS.filter((s) => s > cfg.BENCH_PROOF_MENTORS && s < cfg.BENCH_PROOF_HISTORY), cfg.BENCH_PROOF_HISTORY])].sort((a, b) => a - b);
+        log(`(P3)(P4) the history grown through the triggers to ${sizes.map((s) => s.toLocaleString('en')).join(', ')} rows; digest and verify at each`);
+        const digests = new Map<number, DigestTimes>();
+        const verifies = new Map<number, number[]>();
+        const writingSeconds = await growHistory(db.url, cfg, sizes, (rows) => withClient(db.url, async (c) => {
+          const d = await measureDigest(c, cfg.BENCH_JOB_REPEATS, rows);
+          digests.set(rows, d);
+          if (wants(cfg, 'verify')) verifies.set(rows, await measureVerify(c, d.digest, cfg.BENCH_VERIFY_REPEATS, rows));
+        }));
+        (seeds.noCoordinators as Record<string, unknown>).growthSeconds = round(writingSeconds, 1);
+        add({
+          rows: [...(wants(cfg, 'digest') ? [digestRow(digests)] : []), ...(wants(cfg, 'verify') ? [verifyRow(verifies)] : [])],
+          details: { proofHistory: { digests: Object.fromEntries(digests), verify: Object.fromEntries(verifies) } },
+        });
+      }
+      await finishNoCoordinators(db.url);
+      const asOf = (await withClient(db.url, (c) => q<{ t: string }>(c, `select (now() + interval '10 years')::text as t`))).rows[0]!.t;
+      if (wants(cfg, 'proofjob')) add(await benchProofJob(db, cfg, asOf));
+      if (wants(cfg, 'proofrow')) add(await benchProofSingleRow(db.url, cfg));
     }
     printReport(all);
     console.log(`\nEnvironment: ${String(env.version).split(',')[0]}, ${env.cpus} CPUs (shared), fsync=${env.fsync}, ` +

@@ -1,7 +1,9 @@
 // The benchmark's knobs (environment variables), validated. bench/README.md documents every one.
 import { z } from 'zod';
 
-export const PARTS = ['job', 'pgbench', 'rls', 'timetravel', 'org', 'relation', 'bulkreads'] as const;
+export const PARTS = ['job', 'pgbench', 'rls', 'timetravel', 'org', 'relation', 'bulkreads', 'proofrow', 'proofjob', 'digest', 'verify'] as const;
+/** The parts measured on the "no coordinators" shape (issue 19's four rows). */
+export const PROOF_PARTS = ['proofrow', 'proofjob', 'digest', 'verify'] as const;
 export type Part = (typeof PARTS)[number];
 
 export const USAGE =
@@ -9,6 +11,8 @@ export const USAGE =
   'BENCH_HISTORY=1000000, BENCH_ORG_MENTORS=BENCH_MENTORS, BENCH_ORG_CHAPTERS=BENCH_CHAPTERS, ' +
   'BENCH_ORG_COORDINATOR_EVERY=1000, BENCH_ROUNDS=5, BENCH_REPEATS=3, BENCH_JOB_REPEATS=3, ' +
   'BENCH_RELATION_REPEATS=11, BENCH_IMPORT_ROWS=10000, BENCH_SECONDS=10, BENCH_CLIENTS=2, ' +
+  'BENCH_PROOF_MENTORS=BENCH_MENTORS, BENCH_PROOF_HISTORY=1000000, BENCH_PROOF_STEPS=250000,500000, BENCH_PROOF_ROUNDS=5, ' +
+  'BENCH_VERIFY_REPEATS=3, ' +
   `BENCH_ONLY=${PARTS.join(',')}, BENCH_KEEP=0 (1: keep the databases on BENCH_DATABASE_URL's server))`;
 
 const int = (def: number, min: number) => z.coerce.number().int().min(min).default(def);
@@ -28,6 +32,15 @@ const envSchema = z
     BENCH_IMPORT_ROWS: int(10_000, 10),
     BENCH_SECONDS: int(10, 1),
     BENCH_CLIENTS: int(2, 1),
+    BENCH_PROOF_MENTORS: int(0, 0),
+    BENCH_PROOF_HISTORY: int(1_000_000, 100),
+    BENCH_PROOF_STEPS: z
+      .string()
+      .default('250000,500000')
+      .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean).map(Number))
+      .pipe(z.array(z.number().int().positive())),
+    BENCH_PROOF_ROUNDS: int(5, 1),
+    BENCH_VERIFY_REPEATS: int(3, 1),
     BENCH_KEEP: z.enum(['0', '1']).default('0'),
     BENCH_ONLY: z
       .string()
@@ -39,7 +52,10 @@ const envSchema = z
     ...e,
     BENCH_ORG_MENTORS: e.BENCH_ORG_MENTORS || e.BENCH_MENTORS,
     BENCH_ORG_CHAPTERS: e.BENCH_ORG_CHAPTERS || e.BENCH_CHAPTERS,
+    BENCH_PROOF_MENTORS: e.BENCH_PROOF_MENTORS || e.BENCH_MENTORS,
   }))
+  .refine((e) => e.BENCH_PROOF_HISTORY >= e.BENCH_PROOF_MENTORS, 'BENCH_PROOF_HISTORY must be at least BENCH_PROOF_MENTORS (one row per mentor)')
+  .refine((e) => e.BENCH_PROOF_MENTORS >= e.BENCH_CHAPTERS, 'BENCH_PROOF_MENTORS must be at least BENCH_CHAPTERS')
   .refine((e) => e.BENCH_HISTORY >= e.BENCH_MENTORS, 'BENCH_HISTORY must be at least BENCH_MENTORS (one row per mentor)')
   .refine((e) => e.BENCH_MENTORS >= e.BENCH_CHAPTERS, 'BENCH_MENTORS must be at least BENCH_CHAPTERS')
   .refine((e) => e.BENCH_ORG_MENTORS >= e.BENCH_ORG_CHAPTERS, 'BENCH_ORG_MENTORS must be at least BENCH_ORG_CHAPTERS')

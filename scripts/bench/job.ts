@@ -6,7 +6,7 @@ import type { Config } from './config.ts';
 import { DISABLE_USER_TRIGGERS, resetState, type BenchDatabase } from './setup.ts';
 import { compare, log, q, round, side, sqlFile, timed, withClient, type Measured } from './util.ts';
 
-interface JobVariant {
+export interface JobVariant {
   key: string;
   label: string;
   /** DDL run before the timed part (not timed); reset.sql restores the shipped triggers afterwards. */
@@ -15,11 +15,11 @@ interface JobVariant {
   run(c: pg.ClientBase, asOf: string): Promise<void>;
 }
 
-const jobCall = async (c: pg.ClientBase, asOf: string) => {
+export const jobCall = async (c: pg.ClientBase, asOf: string) => {
   await q(c, 'select public.run_certification_expiry_job($1)', [asOf]);
 };
 
-function byHand(file: string) {
+export function byHand(file: string) {
   const statement = sqlFile(file);
   return async (c: pg.ClientBase, asOf: string) => {
     await q(c, 'begin');
@@ -64,18 +64,22 @@ async function countWrites(c: pg.ClientBase): Promise<WriteCounts> {
   return rows[0] as WriteCounts;
 }
 
-async function runVariants(url: string, cfg: Config, asOf: string) {
-  const samples: Record<string, number[]> = Object.fromEntries(VARIANTS.map((v) => [v.key, []]));
+/**
+ * Each variant BENCH_JOB_REPEATS times from the seeded state (reset.sql), the order rotated every repetition; every
+ * run must pause all `mentors` and write one history row each, and both sides the same notifications.
+ */
+export async function runVariants(url: string, cfg: Config, asOf: string, variants: readonly JobVariant[] = VARIANTS, mentors = cfg.BENCH_MENTORS) {
+  const samples: Record<string, number[]> = Object.fromEntries(variants.map((v) => [v.key, []]));
   const writes: Record<string, WriteCounts> = {};
   await withClient(url, async (c) => {
     for (let rep = 0; rep < cfg.BENCH_JOB_REPEATS; rep++) {
-      for (const v of VARIANTS.map((_, i) => VARIANTS[(i + rep) % VARIANTS.length]!)) {
+      for (const v of variants.map((_, i) => variants[(i + rep) % variants.length]!)) {
         await resetState(c);
         for (const ddl of v.setup) await q(c, ddl);
         const ms = await timed(() => v.run(c, asOf));
         const counts = await countWrites(c);
-        if (counts.paused !== cfg.BENCH_MENTORS || counts.history !== cfg.BENCH_MENTORS) {
-          throw new Error(`${v.key} wrote ${JSON.stringify(counts)}; expected ${cfg.BENCH_MENTORS} paused mentors and history rows`);
+        if (counts.paused !== mentors || counts.history !== mentors) {
+          throw new Error(`${v.key} wrote ${JSON.stringify(counts)}; expected ${mentors} paused mentors and history rows`);
         }
         if (v.notifications !== counts.notifications > 0) throw new Error(`${v.key} wrote ${counts.notifications} notifications`);
         if (writes[v.key] && JSON.stringify(writes[v.key]) !== JSON.stringify(counts)) {
@@ -86,8 +90,9 @@ async function runVariants(url: string, cfg: Config, asOf: string) {
         log(`  rep ${rep + 1}/${cfg.BENCH_JOB_REPEATS} ${v.key.padEnd(30)} ${(ms / 1000).toFixed(3)} s`);
       }
     }
-    if (writes.job!.notifications !== writes.by_hand!.notifications) {
-      throw new Error(`the job queued ${writes.job!.notifications} notifications, the by-hand SQL ${writes.by_hand!.notifications}`);
+    const queued = new Set(variants.map((v) => writes[v.key]!.notifications));
+    if (queued.size > 1) {
+      throw new Error(`the variants queued different numbers of notifications: ${variants.map((v) => `${v.key} ${writes[v.key]!.notifications}`).join(', ')}`);
     }
     await resetState(c);
   });
@@ -130,7 +135,7 @@ async function warmPlans(url: string, cfg: Config) {
 
 /** One instrumented run of the job (rolled back): every nested statement's time and its triggers'. `load
  *  'auto_explain'` needs a superuser: supabase_admin on a throwaway cluster (postgres is not one, as on Supabase). */
-async function jobPhases(url: string, asOf: string) {
+export async function jobPhases(url: string, asOf: string) {
   return withClient(url, async (c) => {
     const superuser = (await q(c, `select rolsuper from pg_roles where rolname = current_user`)).rows[0]?.rolsuper === true;
     if (!superuser) return { available: false, statements: [] as Statement[], plans: [] as unknown[] };
@@ -170,7 +175,7 @@ async function jobPhases(url: string, asOf: string) {
   });
 }
 
-interface Statement {
+export interface Statement {
   query: string;
   ms: number;
   triggers: Array<{ name: string; ms: number; calls: number }>;

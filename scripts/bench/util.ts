@@ -81,7 +81,7 @@ export interface Target {
 
 export interface Row {
   key: string;
-  shape: 'current' | 'large organisation' | 'bulk import';
+  shape: 'current' | 'large organisation' | 'bulk import' | 'no coordinators';
   title: string;
   ours: Side;
   baseline: Side | null;
