@@ -18,7 +18,7 @@ $$;
 
 -- Two rows at one changed_at (only a backfill could write them; the trigger keeps changed_at strictly increasing
 -- per mentor). Written by the owner opting in, as such a backfill would; the second (higher id) is in force.
-select set_config('app.history_backfill', 'on', true);
+select set_config('app.history_backfill', txid_current()::text, true);
 insert into public.peer_mentor_status_history (mentor_id, previous_status, new_status, changed_at, reason)
 values (tests.uuid('mentor:' || tests.uuid('csa mia')), 'active', 'paused', '2030-01-01T00:00:00Z', 'first of the tie');
 insert into public.peer_mentor_status_history (mentor_id, previous_status, new_status, changed_at, reason)
