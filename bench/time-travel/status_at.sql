@@ -1,5 +1,5 @@
 -- Time travel, the SQL to time (issue 12): as a coordinator under RLS, planned each time and prepared.
--- scripts/bench/time-travel.ts measures these; by hand: psql -v coordinator=… -v mentor=… -v chapter=… -f this file.
+-- bench/time-travel.ts measures these; by hand: psql -v coordinator=… -v mentor=… -v chapter=… -f this file.
 begin;
 set local role authenticated;
 select set_config('request.jwt.claims', json_build_object('sub', :'coordinator', 'role', 'authenticated')::text, true);

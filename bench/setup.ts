@@ -2,7 +2,7 @@
 // one of the two data shapes, and put back to the seeded state between repetitions.
 import { cpus } from 'node:os';
 import pg from 'pg';
-import { prepare } from '../lib/database.ts';
+import { prepare } from '../scripts/lib/database.ts';
 import type { Config } from './config.ts';
 import { inTransaction, q, round, sqlFile, timed, urlForDatabase, withClient } from './util.ts';
 

@@ -1,12 +1,12 @@
 // The rehearsal's database: a scratch database on the target server with the Supabase compatibility layer (as
 // the platform superuser, where we started the cluster) and the BASELINE migration only, applied by the
-// Supabase CLI; then production-sized data (rehearsal/seed.sql) and VACUUM ANALYZE, as on a live database.
+// Supabase CLI; then production-sized data (rehearse/seed.sql) and VACUUM ANALYZE, as on a live database.
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { applyCompatLayer, ROOT, type Target, withClient } from '../lib/database.ts';
-import { withDatabase } from '../lib/url.ts';
+import { applyCompatLayer, ROOT, type Target, withClient } from '../scripts/lib/database.ts';
+import { withDatabase } from '../scripts/lib/url.ts';
 import { BASELINE, type Config, SEED_FILE } from './config.ts';
 import { cliMigrateUpTo, type Migration } from './steps.ts';
 
@@ -19,8 +19,8 @@ export interface Scratch {
 }
 
 export function scratchFor(target: Target): Scratch {
-  const database = `rehearsal_${process.pid}`;
-  const workdir = mkdtempSync(path.join(tmpdir(), 'rehearsal-'));
+  const database = `rehearse_${process.pid}`;
+  const workdir = mkdtempSync(path.join(tmpdir(), 'rehearse-'));
   mkdirSync(path.join(workdir, 'supabase'), { recursive: true });
   copyFileSync(path.join(ROOT, 'supabase', 'config.toml'), path.join(workdir, 'supabase', 'config.toml'));
   return { url: withDatabase(target.url, database), database, workdir };
@@ -35,7 +35,7 @@ export interface Loaded {
 }
 
 /** Who creates and drops the scratch database: the platform superuser on a cluster of ours (the developer's role
- * `postgres` exists only once the compatibility layer has run), else REHEARSAL_DATABASE_URL's user. */
+ * `postgres` exists only once the compatibility layer has run), else DATABASE_URL's user. */
 export const serverAdminUrl = (target: Target) => target.adminUrl ?? target.url;
 
 export async function createAndLoad(target: Target, scratch: Scratch, config: Config, all: Migration[]): Promise<Loaded> {
@@ -44,10 +44,10 @@ export async function createAndLoad(target: Target, scratch: Scratch, config: Co
   const server = await withClient(scratch.url, async (c) => (await c.query<{ v: string }>('select version() as v')).rows[0]!.v);
   await cliMigrateUpTo(scratch.url, all, BASELINE, scratch.workdir);
 
-  console.log(`Loading ${config.REHEARSE_MENTORS} mentors, ${config.REHEARSE_CHAPTERS} chapters (rehearsal/seed.sql)…`);
+  console.log(`Loading ${config.REHEARSE_MENTORS} mentors, ${config.REHEARSE_CHAPTERS} chapters (rehearse/seed.sql)…`);
   const loadStart = performance.now();
   const sizes = await withClient(scratch.url, async (c) => {
-    await c.query(`select set_config('rehearsal.mentors', $1, false), set_config('rehearsal.chapters', $2, false)`, [
+    await c.query(`select set_config('rehearse.mentors', $1, false), set_config('rehearse.chapters', $2, false)`, [
       String(config.REHEARSE_MENTORS),
       String(config.REHEARSE_CHAPTERS),
     ]);

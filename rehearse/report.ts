@@ -1,5 +1,5 @@
 // Per-step figures from the phases, the workload's statements and the lock samples; the targets; the table
-// printed at the end, and the same as Markdown for rehearsal/README.md.
+// printed at the end, and the same as Markdown for rehearse/README.md.
 import { TARGET_ACCESS_EXCLUSIVE_MS, TARGET_WRITER_WAIT_MS, WRITE_BLOCKING } from './config.ts';
 import type { LockMonitor } from './monitor.ts';
 import { type Kind, type Phase } from './steps.ts';
@@ -124,7 +124,7 @@ export function printTable(rows: PhaseReport[]): void {
 
 /**
  * The columns the targets are about, as a Markdown table with one row per migration: the worst of its three
- * steps (migrate, rollback, re-apply), for rehearsal/README.md's summary of the last full run.
+ * steps (migrate, rollback, re-apply), for rehearse/README.md's summary of the last full run.
  */
 export function markdownTable(rows: PhaseReport[]): string {
   const byMigration = new Map<string, PhaseReport[]>();

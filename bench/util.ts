@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { ROOT, withClient } from '../lib/database.ts';
-import { withDatabase } from '../lib/url.ts';
+import { ROOT, withClient } from '../scripts/lib/database.ts';
+import { withDatabase } from '../scripts/lib/url.ts';
 
 export const BENCH_DIR = path.join(ROOT, 'bench');
 export const RESULTS_FILE = path.join(BENCH_DIR, 'results.json');

@@ -1,25 +1,25 @@
 // npm run bench: the performance benchmark. Prints one table (bench/README.md explains every row) and writes
 // bench/results.json. It builds its own databases on BENCH_DATABASE_URL's server or on a throwaway cluster,
 // one per data shape (the current one; a large organisation), and runs each measurement module of
-// scripts/bench/ on them. It exits 0 when a target is missed (a benchmark, not a test) and non-zero only when
+// this folder (bench/) on them. It exits 0 when a target is missed (a benchmark, not a test) and non-zero only when
 // something is broken (a failing statement, two sides that disagree about what they read or wrote).
-import { acquireTarget } from './lib/database.ts';
-import { parseConfig, PROOF_PARTS, wants } from './bench/config.ts';
-import { benchBulkImportReads } from './bench/bulk-import-reads.ts';
-import { digestRow, measureDigest, type DigestTimes } from './bench/digest.ts';
-import { finishNoCoordinators, growHistory, seedNoCoordinators } from './bench/no-coordinators.ts';
-import { benchProofJob } from './bench/proof-job.ts';
-import { benchProofSingleRow } from './bench/proof-single-row.ts';
-import { measureVerify, verifyRow } from './bench/verify-history.ts';
-import { benchJob } from './bench/job.ts';
-import { benchLargeOrg } from './bench/large-org.ts';
-import { benchRelation } from './bench/relation.ts';
-import { printReport, writeResults } from './bench/report.ts';
-import { benchRls, benchRlsLargeOrg } from './bench/rls.ts';
-import { createDatabase, dropDatabase, environment, seed, type BenchDatabase } from './bench/setup.ts';
-import { benchSingleRow } from './bench/single-row.ts';
-import { benchTimeTravel } from './bench/time-travel.ts';
-import { log, q, round, withClient, type Measured } from './bench/util.ts';
+import { acquireTarget } from '../scripts/lib/database.ts';
+import { parseConfig, PROOF_PARTS, wants } from './config.ts';
+import { benchBulkImportReads } from './bulk-import-reads.ts';
+import { digestRow, measureDigest, type DigestTimes } from './digest.ts';
+import { finishNoCoordinators, growHistory, seedNoCoordinators } from './no-coordinators.ts';
+import { benchProofJob } from './proof-job.ts';
+import { benchProofSingleRow } from './proof-single-row.ts';
+import { measureVerify, verifyRow } from './verify-history.ts';
+import { benchJob } from './job.ts';
+import { benchLargeOrg } from './large-org.ts';
+import { benchRelation } from './relation.ts';
+import { printReport, writeResults } from './report.ts';
+import { benchRls, benchRlsLargeOrg } from './rls.ts';
+import { createDatabase, dropDatabase, environment, seed, type BenchDatabase } from './setup.ts';
+import { benchSingleRow } from './single-row.ts';
+import { benchTimeTravel } from './time-travel.ts';
+import { log, q, round, withClient, type Measured } from './util.ts';
 
 async function main(): Promise<void> {
   const cfg = parseConfig();

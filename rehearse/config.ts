@@ -1,17 +1,17 @@
 // Settings and fixed paths of `npm run rehearse`, validated up front.
 import path from 'node:path';
 import { z } from 'zod';
-import { ROOT } from '../lib/database.ts';
+import { ROOT } from '../scripts/lib/database.ts';
 
 export const USAGE =
-  'Usage: npm run rehearse   (environment: REHEARSAL_DATABASE_URL (a server to create a scratch database on; ' +
+  'Usage: npm run rehearse   (environment: DATABASE_URL (a server to create a scratch database on; ' +
   'default: a throwaway cluster), REHEARSE_MENTORS=1000000 (e.g. 20000 while developing), REHEARSE_CHAPTERS=2000, ' +
-  'REHEARSE_SAMPLE_MS=20, REHEARSE_KEEP=0 (1: keep the scratch database on REHEARSAL_DATABASE_URL\'s server))';
+  'REHEARSE_SAMPLE_MS=20, REHEARSE_KEEP=0 (1: keep the scratch database on DATABASE_URL\'s server))';
 
-export const REPORT_FILE = path.join(ROOT, 'rehearsal', 'report.json');
-/** The same run as a Markdown table, for rehearsal/README.md's summary (git-ignored, like report.json). */
-export const SUMMARY_FILE = path.join(ROOT, 'rehearsal', 'report.md');
-export const SEED_FILE = path.join(ROOT, 'rehearsal', 'seed.sql');
+export const REPORT_FILE = path.join(ROOT, 'rehearse', 'report.json');
+/** The same run as a Markdown table, for rehearse/README.md's summary (git-ignored, like report.json). */
+export const SUMMARY_FILE = path.join(ROOT, 'rehearse', 'report.md');
+export const SEED_FILE = path.join(ROOT, 'rehearse', 'seed.sql');
 export const SUPABASE_CLI = path.join(ROOT, 'node_modules', '.bin', 'supabase');
 export const BASELINE = '20261126100000';
 

@@ -1,8 +1,8 @@
 -- Production-sized data for `npm run rehearse`, loaded into the BASELINE schema only (20261126100000): the
 -- state of the live database before this feature's migrations run. Set-based (generate_series), sized by
 -- two settings the runner sets first:
---   rehearsal.mentors   (REHEARSE_MENTORS, default 1000000)
---   rehearsal.chapters  (REHEARSE_CHAPTERS, default 2000)
+--   rehearse.mentors   (REHEARSE_MENTORS, default 1000000)
+--   rehearse.chapters  (REHEARSE_CHAPTERS, default 2000)
 --
 -- Shape:
 --   * organisations: one per 20 chapters;
@@ -13,9 +13,9 @@
 -- Written by the owner, like a restore: no triggers exist yet at the baseline.
 
 create temporary table seed_params on commit drop as
-select current_setting('rehearsal.mentors')::integer as mentors,
-       current_setting('rehearsal.chapters')::integer as chapters,
-       greatest(current_setting('rehearsal.chapters')::integer / 20, 1) as organisations,
+select current_setting('rehearse.mentors')::integer as mentors,
+       current_setting('rehearse.chapters')::integer as chapters,
+       greatest(current_setting('rehearse.chapters')::integer / 20, 1) as organisations,
        pg_catalog.date_trunc('second', now()) as seeded_at;
 
 insert into public.organizations (id, name)

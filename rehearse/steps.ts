@@ -3,13 +3,13 @@
 import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { run } from '../lib/run.ts';
-import { catalogSnapshot, snapshotDiff } from '../lib/schema-snapshot.ts';
-import { withSslModeDisable } from '../lib/url.ts';
-import { type Migration, rollbackMigration } from '../lib/rollback.ts';
+import { run } from '../scripts/lib/run.ts';
+import { catalogSnapshot, snapshotDiff } from '../scripts/lib/schema-snapshot.ts';
+import { withSslModeDisable } from '../scripts/lib/url.ts';
+import { type Migration, rollbackMigration } from '../scripts/lib/rollback.ts';
 import { SUPABASE_CLI } from './config.ts';
 
-export { migrations, type Migration } from '../lib/rollback.ts';
+export { migrations, type Migration } from '../scripts/lib/rollback.ts';
 
 export type Kind = 'migrate' | 'rollback' | 'reapply' | 'idle';
 export interface Phase {
@@ -65,7 +65,7 @@ export async function runRollback(url: string, version: string): Promise<void> {
 }
 
 /** The schema as the catalog snapshot sees it (scripts/lib/schema-snapshot.ts). */
-export const schemaDump = (url: string): Promise<string[]> => catalogSnapshot(url);
+export const schemaSnapshot = (url: string): Promise<string[]> => catalogSnapshot(url);
 
 /** The lines only one snapshot has ('-' before, '+' after). */
 export function schemaDiff(before: string[], after: string[]): string[] {

@@ -1,8 +1,8 @@
 // (3) single-row audited status changes under pgbench concurrency, durable commits: audited (the triggers)
 // vs the same audit written by hand (triggers off), and vs no audit at all (triggers off).
 import path from 'node:path';
-import { run } from '../lib/run.ts';
-import { pgBin } from '../lib/system.ts';
+import { run } from '../scripts/lib/run.ts';
+import { pgBin } from '../scripts/lib/system.ts';
 import type { Config } from './config.ts';
 import { checkpoint, DISABLE_USER_TRIGGERS, resetState } from './setup.ts';
 import { BENCH_DIR, compare, log, q, rotate, side, withClient, type Measured } from './util.ts';

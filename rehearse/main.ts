@@ -1,7 +1,7 @@
-// npm run rehearse: a deploy rehearsal on production-sized data. Prints a table and writes rehearsal/report.json
-// (and rehearsal/report.md, the same as a Markdown table). The phases, one module each under scripts/rehearse/:
-//   setup.ts     a scratch database (REHEARSAL_DATABASE_URL's server, or a throwaway cluster) at the BASELINE
-//                migration, applied by the Supabase CLI, loaded with rehearsal/seed.sql (REHEARSE_MENTORS);
+// npm run rehearse: a deploy rehearsal on production-sized data. Prints a table and writes rehearse/report.json
+// (and rehearse/report.md, the same as a Markdown table). The phases, one module each under rehearse/:
+//   setup.ts     a scratch database (DATABASE_URL's server, or a throwaway cluster) at the BASELINE
+//                migration, applied by the Supabase CLI, loaded with rehearse/seed.sql (REHEARSE_MENTORS);
 //   workload.ts  a reader (`select *` by id) and a writer (sign-ups naming only baseline columns, updates of a
 //                baseline column), each on its own connection, running until the end;
 //   monitor.ts   pg_locks sampled every REHEARSE_SAMPLE_MS: peer_mentors' locks, the steps' transactions and
@@ -20,14 +20,14 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { acquireTarget, ROOT, withClient } from './lib/database.ts';
-import { BASELINE, parseConfig, REPORT_FILE, SUMMARY_FILE, TARGET_ACCESS_EXCLUSIVE_MS, TARGET_WRITER_WAIT_MS } from './rehearse/config.ts';
-import { LockOrderDrill } from './rehearse/drill.ts';
-import { LockMonitor } from './rehearse/monitor.ts';
-import { markdownTable, meetsTargets, phaseReports, printTable } from './rehearse/report.ts';
-import { createAndLoad, relationOid, sampleMentorIds, scratchFor, serverAdminUrl } from './rehearse/setup.ts';
-import { cliMigrateUpTo, type Kind, migrations, phases, runRollback, schemaDiff, schemaDump, step } from './rehearse/steps.ts';
-import { connect, startReader, startWriter } from './rehearse/workload.ts';
+import { acquireTarget, ROOT, withClient } from '../scripts/lib/database.ts';
+import { BASELINE, parseConfig, REPORT_FILE, SUMMARY_FILE, TARGET_ACCESS_EXCLUSIVE_MS, TARGET_WRITER_WAIT_MS } from './config.ts';
+import { LockOrderDrill } from './drill.ts';
+import { LockMonitor } from './monitor.ts';
+import { markdownTable, meetsTargets, phaseReports, printTable } from './report.ts';
+import { createAndLoad, relationOid, sampleMentorIds, scratchFor, serverAdminUrl } from './setup.ts';
+import { cliMigrateUpTo, type Kind, migrations, phases, runRollback, schemaDiff, schemaSnapshot, step } from './steps.ts';
+import { connect, startReader, startWriter } from './workload.ts';
 
 async function main(): Promise<number> {
   const config = parseConfig();
@@ -39,13 +39,13 @@ async function main(): Promise<number> {
   const drilled = later.filter((m) => m.version > (withoutRollback.at(-1)?.version ?? ''));
   for (const m of withoutRollback) console.log(`MISS: no rollback script for ${m.name} (expected supabase/rollbacks/${m.name}_down.sql)`);
 
-  const target = await acquireTarget('REHEARSAL_DATABASE_URL', { max_wal_size: '4GB', checkpoint_timeout: '30min' });
+  const target = await acquireTarget('DATABASE_URL', { max_wal_size: '4GB', checkpoint_timeout: '30min' });
   const scratch = scratchFor(target);
   const { url, workdir } = scratch;
   let exitCode = 1;
   const cleanups: Array<() => Promise<void>> = [];
   try {
-    console.log(`Rehearsal on ${target.throwaway ? 'a throwaway cluster' : "REHEARSAL_DATABASE_URL's server"}, database ${scratch.database}`);
+    console.log(`Rehearsal on ${target.throwaway ? 'a throwaway cluster' : "DATABASE_URL's server"}, database ${scratch.database}`);
     const loaded = await createAndLoad(target, scratch, config, all);
 
     const ids = await sampleMentorIds(url);
@@ -78,12 +78,12 @@ async function main(): Promise<number> {
     console.log('Migrations (supabase migration up, one file at a time), reader, writer and lock-order drill running:');
     await idle(1000);
     for (const m of later) await deploy('migrate', m.name, () => cliMigrateUpTo(url, all, m.version, workdir));
-    const before = await schemaDump(url);
+    const before = await schemaSnapshot(url);
     console.log('Rollbacks, newest first (npm run db:rollback\'s code path: scripts/lib/rollback.ts):');
     for (const m of [...drilled].reverse()) await deploy('rollback', `${m.name}_down`, () => runRollback(url, m.version));
     console.log('Migrations again:');
     for (const m of drilled) await deploy('reapply', m.name, () => cliMigrateUpTo(url, all, m.version, workdir));
-    const after = await schemaDump(url);
+    const after = await schemaSnapshot(url);
     await idle(500);
     while (cleanups.length > 0) await cleanups.pop()!();
 
@@ -129,7 +129,7 @@ async function main(): Promise<number> {
         server: loaded.server,
         cpus: cpus().length,
         note: 'CPU cores shared with other work on the machine; figures are indicative, not a benchmark',
-        cluster: target.throwaway ? 'throwaway (fsync off, shared_buffers 256MB, max_wal_size 4GB)' : 'REHEARSAL_DATABASE_URL',
+        cluster: target.throwaway ? 'throwaway (fsync off, shared_buffers 256MB, max_wal_size 4GB)' : 'DATABASE_URL',
         sampleIntervalMs: config.REHEARSE_SAMPLE_MS,
         cliOverheadMs: loaded.cliOverheadMs,
       },
