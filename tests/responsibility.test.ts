@@ -9,7 +9,7 @@
 //
 // The sequence also truncates (the memberships, reloaded without one user in the same transaction, as a CSV
 // import does; or the chapters, cascading, and both reloaded), and now and then a second connection writes at
-// REPEATABLE READ with a snapshot taken before the step: it is either exact or refused (PM601, or an ordinary
+// REPEATABLE READ with a snapshot taken before the step: it is either exact or refused (PM701, or an ordinary
 // serialization failure / key conflict of its own statement), and the relation equals its definition after it.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -200,7 +200,7 @@ async function runTruncate(c: pg.ClientBase, step: Step): Promise<void> {
 }
 
 /** What a REPEATABLE READ writer with an old snapshot may be refused with: never a wrong relation. */
-const STALE_SNAPSHOT_REFUSALS = new Set(['PM601', '40001', '23505', '23503']);
+const STALE_SNAPSHOT_REFUSALS = new Set(['PM701', '40001', '23505', '23503']);
 
 describe('the responsibility relation', { timeout: 300_000 }, () => {
   before(async () => {
@@ -259,8 +259,8 @@ describe('the responsibility relation', { timeout: 300_000 }, () => {
     t.diagnostic(`${STEPS} steps, 0 differences; largest relation ${pairsSeen} pairs; ${kinds.map(([k, n]) => `${k}: ${n}`).join('; ')}`);
     t.diagnostic(`REPEATABLE READ writers with an older snapshot: ${repeatableRead.committed} committed, refused ${JSON.stringify(Object.fromEntries(repeatableRead.refused))}`);
     assert.equal(kinds.length, 14, 'every kind of change was drawn');
-    assert.ok(repeatableRead.committed > 0 && (repeatableRead.refused.get('PM601') ?? 0) > 0,
-      'REPEATABLE READ writers both committed and were refused with PM601');
+    assert.ok(repeatableRead.committed > 0 && (repeatableRead.refused.get('PM701') ?? 0) > 0,
+      'REPEATABLE READ writers both committed and were refused with PM701');
     assert.ok(pairsSeen > 10, 'the sequence built a relation worth checking');
   });
 

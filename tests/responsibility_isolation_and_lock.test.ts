@@ -4,9 +4,9 @@
 //
 //   * The review's race: session 1 (READ COMMITTED) makes Ida coordinator of Tromsø and holds the relation's
 //     lock; session 2 (REPEATABLE READ or SERIALIZABLE, snapshot already taken) adds a mentor to Tromsø. Session
-//     2 cannot be exact (its snapshot misses Ida): it must be refused with PM601 and change nothing.
+//     2 cannot be exact (its snapshot misses Ida): it must be refused with PM701 and change nothing.
 //   * The same with a sign-up: a mentor whose user has no membership yet signs up (READ COMMITTED, committed
-//     after session 2's snapshot), then session 2 adds that user to a chapter: refused with PM601.
+//     after session 2's snapshot), then session 2 adds that user to a chapter: refused with PM701.
 //   * No false refusal: session 2 at REPEATABLE READ with nothing committed since its snapshot succeeds, exact.
 //   * A new mentor whose user already has a membership is computed under the relation's lock: while session 1
 //     adds the chapter's first coordinator (uncommitted), the insert waits, then sees that coordinator.
@@ -88,7 +88,7 @@ after(async () => {
 
 for (const level of ['repeatable read', 'serializable'] as const) {
   describe(`a maintainer at ${level.toUpperCase()}`, () => {
-    test('whose snapshot misses a coordinator committed while it waited for the lock is refused with PM601, and the relation stays exact', async () => {
+    test('whose snapshot misses a coordinator committed while it waited for the lock is refused with PM701, and the relation stays exact', async () => {
       const s1 = await connect();
       const s2 = await connect();
       try {
@@ -104,7 +104,7 @@ for (const level of ['repeatable read', 'serializable'] as const) {
         await s1.query('commit');
         const error = await adding;
         if (error) {
-          assert.equal((error as { code?: string }).code, 'PM601', `refused with PM601, got ${String(error)}`);
+          assert.equal((error as { code?: string }).code, 'PM701', `refused with PM701, got ${String(error)}`);
           await s2.query('rollback');
           const { rows } = await owner.query(`select 1 from public.chapter_memberships where user_id = '${NEW_MENTOR}'`);
           assert.equal(rows.length, 0, 'the refused change changed nothing');
@@ -119,7 +119,7 @@ for (const level of ['repeatable read', 'serializable'] as const) {
       }
     });
 
-    test('whose snapshot misses a sign-up committed after it is refused with PM601 when it adds that user', async () => {
+    test('whose snapshot misses a sign-up committed after it is refused with PM701 when it adds that user', async () => {
       const s1 = await connect();
       const s2 = await connect();
       try {
@@ -131,7 +131,7 @@ for (const level of ['repeatable read', 'serializable'] as const) {
         const error = await s2.query(`insert into public.chapter_memberships (chapter_id, user_id, role) values ('${TROMSO}', '${SIGNUP}', 'peer_mentor')`)
           .then(() => null, (e: { code?: string }) => e);
         if (error) {
-          assert.equal((error as { code?: string }).code, 'PM601', `refused with PM601, got ${String(error)}`);
+          assert.equal((error as { code?: string }).code, 'PM701', `refused with PM701, got ${String(error)}`);
           await s2.query('rollback');
         } else {
           await s2.query('commit');

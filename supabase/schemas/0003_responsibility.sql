@@ -29,7 +29,7 @@
 -- change the same chapter must not interleave. Every maintaining trigger takes the relation's lock (the row of
 -- private.responsibility_guard, which no API role can lock: private.lock_responsibility()) before it reads, then
 -- reads with a fresh snapshot (READ COMMITTED, as Supabase runs); at REPEATABLE READ / SERIALIZABLE a snapshot
--- older than a change it builds on is refused (PM601, docs/responsibility-integrity.md). Membership changes are
+-- older than a change it builds on is refused (PM701, docs/responsibility-integrity.md). Membership changes are
 -- administrative and short; status changes, the hot path, never take the lock. A new mentor whose user has no
 -- memberships yet (sign-up) takes only a lock on its own users row (FOR UPDATE, which a concurrent membership
 -- insert's foreign-key check conflicts with), and marks the user, so sign-ups never wait for membership
@@ -79,7 +79,7 @@ create table private.responsibility_guard (
   constraint responsibility_guard_is_one_row check (id)
 );
 comment on table private.responsibility_guard is
-  'One row: the responsibility relation''s lock. Every maintainer locks and rewrites it (private.lock_responsibility()), so maintenance is serialised, and a REPEATABLE READ or SERIALIZABLE maintainer whose snapshot misses a newer version is refused (PM601). No API role may read or lock it.';
+  'One row: the responsibility relation''s lock. Every maintainer locks and rewrites it (private.lock_responsibility()), so maintenance is serialised, and a REPEATABLE READ or SERIALIZABLE maintainer whose snapshot misses a newer version is refused (PM701). No API role may read or lock it.';
 comment on column private.responsibility_guard.id is 'Always true: the table has one row.';
 comment on column private.responsibility_guard.holder is 'The transaction that last maintained the relation (pg_current_xact_id()), so a transaction rewrites the row once, however many statements it runs.';
 comment on column private.responsibility_guard.locked_at is 'When that transaction took the lock.';
@@ -89,7 +89,7 @@ create table private.responsibility_user_marks (
   marked_at timestamptz not null default pg_catalog.clock_timestamp()
 );
 comment on table private.responsibility_user_marks is
-  'A row per user whose mentor signed up without the relation''s lock (rewritten at each such sign-up) or whose memberships a REPEATABLE READ / SERIALIZABLE maintainer changed: the version a stale snapshot cannot see, so such a maintainer is refused (PM601) instead of missing the new mentor.';
+  'A row per user whose mentor signed up without the relation''s lock (rewritten at each such sign-up) or whose memberships a REPEATABLE READ / SERIALIZABLE maintainer changed: the version a stale snapshot cannot see, so such a maintainer is refused (PM701) instead of missing the new mentor.';
 comment on column private.responsibility_user_marks.user_id is 'The user (users.id); deleted with it.';
 comment on column private.responsibility_user_marks.marked_at is 'When it was last marked.';
 alter table private.responsibility_guard enable row level security;
@@ -192,12 +192,12 @@ begin
 exception when serialization_failure then
   raise exception 'the responsibility relation cannot be kept exact at % for this change: another transaction changed memberships or mentors after this transaction''s snapshot was taken',
       pg_catalog.upper(pg_catalog.current_setting('transaction_isolation'))
-    using errcode = 'PM601',
+    using errcode = 'PM701',
           hint = 'retry the transaction, or run membership and mentor changes at READ COMMITTED (as PostgREST and pg_cron do); nothing was changed';
 end;
 $$;
 comment on function private.lock_responsibility() is
-  'Serialises the maintenance of the responsibility relation: locks and rewrites the row of private.responsibility_guard (once per transaction), which no API role can lock. At REPEATABLE READ or SERIALIZABLE, a snapshot older than the last maintainer''s commit is refused with PM601.';
+  'Serialises the maintenance of the responsibility relation: locks and rewrites the row of private.responsibility_guard (once per transaction), which no API role can lock. At REPEATABLE READ or SERIALIZABLE, a snapshot older than the last maintainer''s commit is refused with PM701.';
 
 -- Every statement below is EXECUTEd: planned for the sizes at hand each time (a cached plan made for one row
 -- would be reused for a 10k-row import, and the other way round), and with hash and merge joins off (see
@@ -625,13 +625,13 @@ begin
   exception when serialization_failure then
     raise exception 'the responsibility relation cannot be kept exact at % for this change: a mentor signed up after this transaction''s snapshot was taken',
         pg_catalog.upper(pg_catalog.current_setting('transaction_isolation'))
-      using errcode = 'PM601',
+      using errcode = 'PM701',
             hint = 'retry the transaction, or run membership and mentor changes at READ COMMITTED (as PostgREST and pg_cron do); nothing was changed';
   end;
 end;
 $$;
 comment on function private.check_responsibility_users(uuid[]) is
-  'At REPEATABLE READ or SERIALIZABLE: refuses (PM601) a maintainer whose snapshot cannot see a sign-up of one of these users (its mark in private.responsibility_user_marks is newer). A no-op at READ COMMITTED.';
+  'At REPEATABLE READ or SERIALIZABLE: refuses (PM701) a maintainer whose snapshot cannot see a sign-up of one of these users (its mark in private.responsibility_user_marks is newer). A no-op at READ COMMITTED.';
 
 create function private.maintain_responsibility_on_truncate() returns trigger
 language plpgsql
