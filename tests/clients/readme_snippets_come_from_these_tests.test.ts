@@ -1,4 +1,4 @@
-// No untested supabase-js snippet: every ```ts / ```js block in README.md and docs/data-api.md is either the code
+// No untested supabase-js snippet: every ```ts / ```js block in README.md and docs/*.md is either the code
 // between `// #region readme: …` and `// #endregion` in a test under tests/clients/ (character for character,
 // indentation aside), or the README's five-line script, which runs here against a throwaway Data API as a
 // reader would run it against `npm start`'s (the URL, the anon key and a demo user's token in the environment).
@@ -11,7 +11,7 @@ import { ROOT } from '../../scripts/lib/database.ts';
 import { userAccessToken } from '../../scripts/lib/jwt.ts';
 import { startApiFixture, USER, type ApiFixture } from '../support/data-api.ts';
 
-const DOCS = ['README.md', path.join('docs', 'data-api.md')];
+const DOCS = ['README.md', ...readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => path.join('docs', f))];
 const FIVE_LINE_START = "import { createClient } from '@supabase/supabase-js'";
 
 function dedent(text: string): string {
@@ -47,7 +47,7 @@ let f: ApiFixture;
 before(async () => (f = await startApiFixture('clients_readme')));
 after(async () => f?.close());
 
-test('every supabase-js snippet in README.md and docs/data-api.md is the code of a client test', () => {
+test('every supabase-js snippet in README.md and docs/ is the code of a client test', () => {
   const tested = regions();
   assert.ok(tested.size >= 5, 'the tests mark their README regions');
   let checked = 0;
