@@ -303,6 +303,9 @@ create table private.status_history_digest_heads (
 comment on table private.status_history_digest_heads is
   'Per digest, the chain head of every mentor whose history changed since the previous digest (new rows or an erasure): its last row id, row count and proof (null id and proof: no rows left). Append-only (PM602). Trusted only because recomputing a digest''s root from it must give the root kept outside.';
 
+-- A mentor's newest head before a digest (status_history_digest: its row count then), one probe per changed mentor.
+create index status_history_digest_heads_mentor_idx on private.status_history_digest_heads (mentor_id, digest_id);
+
 create index status_history_digests_publishable_idx on public.status_history_digests (id)
   where published_at is null and dead_at is null;
 

@@ -634,7 +634,7 @@ begin
   lock table public.peer_mentor_status_history in share mode;
   lock table public.status_history_digests in share row exclusive mode;
 
-  select d.id, pg_catalog.decode(d.digest ->> 'root', 'hex') as root, d.last_history_id, d.last_erasure_id
+  select d.id, pg_catalog.decode(d.digest ->> 'root', 'hex') as root, d.history_rows, d.last_history_id, d.last_erasure_id
     into v_previous
     from public.status_history_digests d
    order by d.id desc
@@ -642,46 +642,80 @@ begin
 
   v_id := pg_catalog.nextval('public.status_history_digests_id_seq');
   v_taken_at := pg_catalog.clock_timestamp();
-  select coalesce(pg_catalog.max(h.id), 0), pg_catalog.count(*) into v_last_history_id, v_rows
-    from public.peer_mentor_status_history h;
+  select coalesce(pg_catalog.max(h.id), 0) into v_last_history_id from public.peer_mentor_status_history h;
   select coalesce(pg_catalog.max(e.id), 0), pg_catalog.count(*) into v_last_erasure_id, v_erasures
     from public.status_history_erasures e;
 
-  -- The heads of the mentors with rows or an erasure since the previous digest. Many (the first digest, or over
-  -- 20,000 new rows): one sorted pass over the history, hash-joined; a few: two index probes per changed mentor.
-  if v_previous.id is null or v_last_history_id - v_previous.last_history_id > 20000 then
+  -- The heads of the mentors with rows or an erasure since the previous digest: what changed, never a pass over
+  -- the whole history (but for the very first digest).
+  if v_previous.id is null then
+    -- The first digest: every mentor's head, one sorted pass over the history.
     insert into private.status_history_digest_heads (digest_id, mentor_id, last_history_id, history_rows, last_proof)
-    with changed as materialized (
-      select h.mentor_id from public.peer_mentor_status_history h
-       where h.id > coalesce(v_previous.last_history_id, 0)
-      union
-      select e.mentor_id from public.status_history_erasures e
-       where e.id > coalesce(v_previous.last_erasure_id, 0)
-    ),
-    heads as (
-      select x.mentor_id, x.id, x.proof, x.n
-        from (select h.mentor_id, h.id, h.proof,
-                     pg_catalog.count(*) over (partition by h.mentor_id) as n,
-                     pg_catalog.row_number() over (partition by h.mentor_id order by h.changed_at desc, h.id desc) as rn
-                from public.peer_mentor_status_history h) x
-       where x.rn = 1
-    )
-    select v_id, c.mentor_id, hd.id, coalesce(hd.n, 0), hd.proof
-      from changed c
-      left join heads hd on hd.mentor_id = c.mentor_id;
+    select v_id, x.mentor_id, x.id, x.n, x.proof
+      from (select h.mentor_id, h.id, h.proof,
+                   pg_catalog.count(*) over (partition by h.mentor_id) as n,
+                   pg_catalog.row_number() over (partition by h.mentor_id order by h.changed_at desc, h.id desc) as rn
+              from public.peer_mentor_status_history h) x
+     where x.rn = 1
+    union all
+    select v_id, e.mentor_id, null, 0, null
+      from (select distinct e.mentor_id from public.status_history_erasures e) e
+     where not exists (select 1 from public.peer_mentor_status_history h where h.mentor_id = e.mentor_id);
+    select pg_catalog.count(*) into v_rows from public.peer_mentor_status_history h;
   else
-    insert into private.status_history_digest_heads (digest_id, mentor_id, last_history_id, history_rows, last_proof)
-    select v_id, m.mentor_id, l.id, coalesce(c.n, 0), l.proof
-      from (select h.mentor_id from public.peer_mentor_status_history h
-             where h.id > v_previous.last_history_id
-            union
-            select e.mentor_id from public.status_history_erasures e
-             where e.id > v_previous.last_erasure_id) m
-      left join lateral (select h.id, h.proof from public.peer_mentor_status_history h
-                          where h.mentor_id = m.mentor_id
-                          order by h.changed_at desc, h.id desc limit 1) l on true
-      left join lateral (select pg_catalog.count(*) as n from public.peer_mentor_status_history h
-                          where h.mentor_id = m.mentor_id) c on true;
+    -- The rows added since the previous digest (ids above its last one; all committed, by the lock above), per
+    -- mentor: how many, and the newest. A chain grows only at its end (the triggers' changed_at strictly
+    -- increases per mentor and their ids are drawn under the mentor's row lock; a backfilled row must come after
+    -- the last one, PM604), so the newest added row is the mentor's head, and the mentor's row count is its count
+    -- at its previous head (the newest stored before; 0 for none, and 0 when the mentor was erased since: its
+    -- history cascaded) plus the rows added. The history's row count is the previous digest's plus, for every
+    -- changed mentor, its count now less its count then. Read from the timeline index instead: the head where the
+    -- added row with the highest id is not the newest by (changed_at, id) (a backfill with an explicit id), and
+    -- head and count of a mentor with an erasure but no rows added.
+    with added as (
+      select h.mentor_id, pg_catalog.count(*) as n, pg_catalog.max(h.id) as last_id, pg_catalog.max(h.changed_at) as last_at
+        from public.peer_mentor_status_history h
+       where h.id > v_previous.last_history_id
+       group by h.mentor_id
+    ),
+    erased as (
+      select distinct e.mentor_id from public.status_history_erasures e
+       where e.id > v_previous.last_erasure_id
+    ),
+    heads as materialized (
+      select c.mentor_id,
+             case when l.changed_at = c.last_at then l.id else p.id end as last_history_id,
+             case when c.last_id is null then (select pg_catalog.count(*) from public.peer_mentor_status_history h
+                                                 where h.mentor_id = c.mentor_id)
+                  when c.erased then c.n
+                  else c.n + coalesce(b.history_rows, 0) end as history_rows,
+             case when l.changed_at = c.last_at then l.proof else p.proof end as last_proof,
+             coalesce(b.history_rows, 0) as history_rows_before
+        from (select coalesce(a.mentor_id, x.mentor_id) as mentor_id, a.n, a.last_id, a.last_at,
+                     x.mentor_id is not null as erased
+                from added a
+                full join erased x on x.mentor_id = a.mentor_id) c
+        left join lateral (select l.id, l.changed_at, l.proof from public.peer_mentor_status_history l
+                            where l.id = c.last_id
+                            limit 1) l on true -- a probe of the primary key per mentor, not a hash of the table
+        left join lateral (select dh.history_rows from private.status_history_digest_heads dh
+                            where dh.mentor_id = c.mentor_id and dh.digest_id <= v_previous.id
+                            order by dh.digest_id desc
+                            limit 1) b on true
+        left join lateral (select h.id, h.proof from public.peer_mentor_status_history h
+                            where (c.last_id is null or l.changed_at <> c.last_at)
+                              and h.mentor_id = c.mentor_id
+                            order by h.changed_at desc, h.id desc
+                            limit 1) p on true
+    ),
+    stored as (
+      insert into private.status_history_digest_heads (digest_id, mentor_id, last_history_id, history_rows, last_proof)
+      select v_id, hd.mentor_id, hd.last_history_id, hd.history_rows, hd.last_proof from heads hd
+       order by hd.mentor_id -- the primary key's entries in order: appended at its right end
+    )
+    select v_previous.history_rows + coalesce(pg_catalog.sum(hd.history_rows - hd.history_rows_before), 0)
+      into v_rows
+      from heads hd;
   end if;
 
   v_root := private.status_history_digest_root(v_id, v_taken_at, v_rows, v_erasures, v_last_history_id, v_last_erasure_id,
