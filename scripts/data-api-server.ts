@@ -5,9 +5,10 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { startDataApi } from './lib/data-api.ts';
+import { PostgresUrl } from './lib/url.ts';
 
 const env = z.object({
-  LOCAL_API_DB_URI: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres URL'),
+  LOCAL_API_DB_URI: PostgresUrl,
   LOCAL_API_PORT: z.coerce.number().int().min(1).max(65535),
   LOCAL_API_STATE: z.string().min(1),
   LOCAL_API_PORT_HINT: z.string().optional(),

@@ -21,9 +21,9 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { z } from 'zod';
-import { parseDigestFile, DigestFileError, type Digest } from './lib/digests.ts';
+import { parseDigestFile, DigestFileError, type Digest } from '../dispatcher/digests.ts';
 import { displayUrl, existingDatabase } from './lib/existing-database.ts';
-import { errorText } from './lib/outbox-worker.ts';
+import { errorText } from '../dispatcher/outbox-worker.ts';
 
 export const USAGE = 'Usage: npm run verify -- <digest file | -> [--newest] [--quiet]   (database: DATABASE_URL, else the running local database of npm start)';
 

@@ -1,4 +1,4 @@
-// The notification dispatcher (scripts/dispatch-notifications.ts) against the real database: concurrent workers
+// The notification dispatcher (dispatcher/dispatch-notifications.ts) against the real database: concurrent workers
 // never share a live claim, a crashed claim is redelivered after its lease, the webhook sender treats non-2xx as
 // a failed delivery (reported, backed off, dead after the last attempt, sent again once re-queued), and the
 // command line prints one JSON line per notification and a `sent N, failed N, dead N` summary.
@@ -20,7 +20,7 @@ import {
   type ClaimedNotification,
   type NotificationMessage,
   type Sender,
-} from '../scripts/dispatch-notifications.ts';
+} from '../dispatcher/dispatch-notifications.ts';
 import { postgrestTypes } from '../types/pg.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 
@@ -282,7 +282,7 @@ test('the webhook sender POSTs JSON; a non-2xx answer leaves the notification un
 
 function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'dispatch-notifications.ts'), ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'dispatcher', 'dispatch-notifications.ts'), ...args], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,4 @@
-// `npm run publish-digests` (scripts/publish-digests.ts, the dispatcher's loop in scripts/lib/outbox-worker.ts)
+// `npm run publish-digests` (dispatcher/publish-digests.ts, the dispatcher's loop in dispatcher/outbox-worker.ts)
 // end to end: each digest taken is appended once to a JSON-lines file outside the database, which then verifies
 // with `npm run verify`; a webhook that keeps failing is retried after its backoff and ends dead, and once
 // re-queued the digest is POSTed again. The claim/lease/concurrency behaviour of the shared loop is proven by
@@ -39,7 +39,7 @@ test('publish-digests appends each digest to a file once, and the file verifies'
   const env = { ...process.env, DATABASE_URL: db.url };
   const file = path.join(dir, 'digests.jsonl');
 
-  const first = await runScript('publish-digests.ts', ['--file', file, '--take'], env);
+  const first = await runScript('publish-digests', ['--file', file, '--take'], env);
   assert.equal(first.code, 0, first.stderr);
   assert.match(first.stderr, /^publish-digests: took digest \d+/m);
   assert.match(first.stderr, /^publish-digests: sent 2, failed 0, dead 0$/m, 'the digest taken before and the one --take took');
@@ -49,20 +49,20 @@ test('publish-digests appends each digest to a file once, and the file verifies'
   const lines = () => readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.deepEqual(lines(), stored.map((d) => d.digest), 'one line per digest, oldest first, exactly the digest');
 
-  const again = await runScript('publish-digests.ts', ['--file', file], env);
+  const again = await runScript('publish-digests', ['--file', file], env);
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stderr, /^publish-digests: sent 0, failed 0, dead 0$/m, 'a published digest is not sent again');
   assert.equal(lines().length, 2, 'the file is unchanged');
 
   await takeDigest(db.url);
-  const third = await runScript('publish-digests.ts', ['--file', file, '--once'], env);
+  const third = await runScript('publish-digests', ['--file', file, '--once'], env);
   assert.match(third.stderr, /sent 1, failed 0, dead 0/);
   assert.equal(lines().length, 3, 'appended, never rewritten');
 
-  const verified = await runScript('verify.ts', [file], env);
+  const verified = await runScript('verify', [file], env);
   assert.equal(verified.code, 0, `the published file verifies:\n${verified.stderr}\n${verified.stdout}`);
 
-  const noSink = await runScript('publish-digests.ts', [], env);
+  const noSink = await runScript('publish-digests', [], env);
   assert.equal(noSink.code, 2);
   assert.match(noSink.stderr, /give a sink outside the database: --file PATH and\/or --webhook URL/);
   assert.match(noSink.stderr, /^Usage: npm run publish-digests -- /m);
@@ -88,17 +88,17 @@ test('a webhook that keeps failing is retried after its backoff, then the digest
     const env = { ...process.env, DATABASE_URL: db.url };
     const args = ['--webhook', url, '--max-attempts', '2', '--retry-delay', '300 milliseconds'];
 
-    const firstTry = await runScript('publish-digests.ts', args, env);
+    const firstTry = await runScript('publish-digests', args, env);
     assert.equal(firstTry.code, 1, firstTry.stderr);
     assert.match(firstTry.stderr, /digest \d+ not delivered \(retried after .*\): POST .* answered 503/);
     assert.match(firstTry.stderr, /sent 0, failed 1, dead 0/);
     await delay(500);
-    const lastTry = await runScript('publish-digests.ts', args, env);
+    const lastTry = await runScript('publish-digests', args, env);
     assert.equal(lastTry.code, 1);
     assert.match(lastTry.stderr, /dead: its last attempt \(re-queue it with requeue_status_history_digests\)/);
     assert.match(lastTry.stderr, /sent 0, failed 1, dead 1/);
     await delay(800);
-    const idle = await runScript('publish-digests.ts', args, env);
+    const idle = await runScript('publish-digests', args, env);
     assert.match(idle.stderr, /sent 0, failed 0, dead 0/, 'a dead digest is not claimed again');
     assert.equal(received.length, 2, 'POSTed once per attempt');
     for (const r of received) {
@@ -112,7 +112,7 @@ test('a webhook that keeps failing is retried after its backoff, then the digest
 
     answer = 204;
     await withOwner(db.url, (c) => c.query('select public.requeue_status_history_digests($1::bigint[])', [[dead!.id]]));
-    const resend = await runScript('publish-digests.ts', args, env);
+    const resend = await runScript('publish-digests', args, env);
     assert.equal(resend.code, 0, resend.stderr);
     assert.match(resend.stderr, /sent 1, failed 0, dead 0/);
     assert.equal(received.length, 3);

@@ -32,22 +32,22 @@ test('npm run verify passes an intact history and reports a tampered one', { tim
   const array = path.join(dir, 'digests.json');
   writeFileSync(array, JSON.stringify([first, second], null, 2));
 
-  const intact = await runScript('verify.ts', [lines], env);
+  const intact = await runScript('verify', [lines], env);
   assert.equal(intact.code, 0, `an intact history verifies:\n${intact.stderr}\n${intact.stdout}`);
   assert.equal(intact.stdout, '', 'nothing reported');
   assert.match(intact.stderr, /2 digest\(s\) from .*digests\.jsonl \(1 repeated entries counted once\)/);
   assert.match(intact.stderr, /\[1\/3\] digest \d+ taken .*\n.*\[1\/3\]   intact: \d+ rows checked in/, 'progress per check');
   assert.match(intact.stderr, /^verify: intact: \d+ history rows verified against 2 digest\(s\)/m);
-  const fromArray = await runScript('verify.ts', [array], env);
+  const fromArray = await runScript('verify', [array], env);
   assert.equal(fromArray.code, 0, `a JSON array of digests is read too:\n${fromArray.stderr}`);
-  const newest = await runScript('verify.ts', ['--newest', lines], env);
+  const newest = await runScript('verify', ['--newest', lines], env);
   assert.equal(newest.code, 0, `--newest: intact too:\n${newest.stderr}`);
   assert.match(newest.stderr, /--newest: 1 older digest\(s\) match the table's copies/);
   assert.match(newest.stderr, /\[2\/2\]/, 'one pass against the newest digest, one against the database');
   // A digest kept outside that the table no longer reproduces (here: forged in the file) is reported, --newest too.
   const forgedFile = path.join(dir, 'forged.jsonl');
   writeFileSync(forgedFile, `${JSON.stringify({ ...first, root: 'f'.repeat(64) })}\n${JSON.stringify(second)}\n`);
-  const forgedRoot = await runScript('verify.ts', ['--newest', forgedFile], env);
+  const forgedRoot = await runScript('verify', ['--newest', forgedFile], env);
   assert.equal(forgedRoot.code, 1, forgedRoot.stderr);
   assert.match(forgedRoot.stdout, new RegExp(`^digest ${first.digest_id}\t-\t-\t.*${'f'.repeat(64)}`, 'm'));
 
@@ -56,7 +56,7 @@ test('npm run verify passes an intact history and reports a tampered one', { tim
     `select id::text from public.peer_mentor_status_history where mentor_id = $1 and reason = 'holiday'`, [MIA])).rows[0]!.id);
   assert.equal(await tamperAsOwner(db.url, `update public.peer_mentor_status_history set reason = 'forged by the owner' where id = $1`, [forged]), 1);
 
-  const tampered = await runScript('verify.ts', [lines], env);
+  const tampered = await runScript('verify', [lines], env);
   assert.equal(tampered.code, 1, `a tampered history exits 1:\n${tampered.stderr}`);
   const reported = tampered.stdout.trim().split('\n').map((l) => l.split('\t'));
   assert.ok(reported.length >= 1, 'at least one problem line');
@@ -65,24 +65,24 @@ test('npm run verify passes an intact history and reports a tampered one', { tim
   assert.equal(new Set(tampered.stdout.trim().split('\n').map((l) => l.split('\t').slice(1).join('\t'))).size, reported.length,
     'each distinct problem printed once, though every check reports it');
   assert.match(tampered.stderr, /^verify: \d+ distinct problem\(s\) reported/m);
-  assert.equal((await runScript('verify.ts', [array], env)).code, 1, 'from the array file too');
-  const newestTampered = await runScript('verify.ts', ['--newest', lines], env);
+  assert.equal((await runScript('verify', [array], env)).code, 1, 'from the array file too');
+  const newestTampered = await runScript('verify', ['--newest', lines], env);
   assert.equal(newestTampered.code, 1, 'and with --newest');
   assert.match(newestTampered.stdout, new RegExp(`\t${MIA}\t${forged}\t`));
 
   // Usage: no file; a file that is not a digest file (the line is named); an empty one.
-  const none = await runScript('verify.ts', [], env);
+  const none = await runScript('verify', [], env);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /a digest file is required/);
   assert.match(none.stderr, /^Usage: npm run verify -- /m);
   const bad = path.join(dir, 'bad.jsonl');
   writeFileSync(bad, `${JSON.stringify(first)}\n{"version": 1, "digest_id": 2}\nnot json\n`);
-  const malformed = await runScript('verify.ts', [bad], env);
+  const malformed = await runScript('verify', [bad], env);
   assert.equal(malformed.code, 2, malformed.stderr);
   assert.match(malformed.stderr, /bad\.jsonl:3: not a JSON digest/);
   const empty = path.join(dir, 'empty.jsonl');
   writeFileSync(empty, '\n');
-  const emptyRun = await runScript('verify.ts', [empty], env);
+  const emptyRun = await runScript('verify', [empty], env);
   assert.equal(emptyRun.code, 2);
   assert.match(emptyRun.stderr, /holds no digest/);
 });

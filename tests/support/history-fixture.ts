@@ -2,6 +2,7 @@
 // erasure and a deleted user (its changed_by set null by the foreign key) and a deleted job run (job_run_id set
 // null), then a digest. For the tamper-evidence command and restore tests.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -87,10 +88,18 @@ export async function problems(url: string, digest: Digest | null = null): Promi
     (await c.query('select mentor_id, history_id::text, problem from public.verify_status_history($1::jsonb)', [digest === null ? null : JSON.stringify(digest)])).rows);
 }
 
-/** Runs an npm script's file (scripts/<name>.ts) as a child process, like `npm run`. */
-export function runScript(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+/** The file an npm script runs (package.json: `"<name>": "tsx <file>.ts"`). */
+export function scriptFile(name: string): string {
+  const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const file = /^tsx (\S+\.ts)$/.exec(scripts[name] ?? '')?.[1];
+  if (!file) throw new Error(`package.json has no script "${name}" of the form "tsx <file>.ts" (got ${JSON.stringify(scripts[name])})`);
+  return path.join(ROOT, file);
+}
+
+/** Runs an npm script (by its name in package.json) as a child process, like `npm run <name> -- <args>`. */
+export function runScript(name: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', file), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', scriptFile(name), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -1,6 +1,5 @@
 // A worker over one of the database's claim/complete/fail outboxes: bounded at-least-once delivery, shared by the
-// coordinator-notification dispatcher (scripts/dispatch-notifications.ts) and the digest publisher
-// (scripts/publish-digests.ts).
+// coordinator-notification dispatcher (dispatch-notifications.ts) and the digest publisher (publish-digests.ts).
 //
 //   claim a batch   select * from public.claim_<outbox>($batch, $lease)   (FOR UPDATE SKIP LOCKED in the database)
 //   send each       a Sender: resolves when delivered, throws when not
@@ -11,7 +10,8 @@
 // again); this module only runs the loop and reports what the database recorded.
 import pg from 'pg';
 import { z } from 'zod';
-import { postgrestTypes } from '../../types/pg.ts';
+import { databaseUrlFromEnv } from '../scripts/lib/url.ts';
+import { postgrestTypes } from '../types/pg.ts';
 
 /** The columns every claimed row has; the rest is the message. */
 export interface ClaimedRow {
@@ -273,12 +273,17 @@ export const intervalArg = (name: string, example: string) =>
 
 export const webhookArg = z.url({ protocol: /^https?$/, error: '--webhook must be an http:// or https:// URL' });
 
-export const databaseUrlEnv = (purpose: string) =>
-  z.object({
-    DATABASE_URL: z
-      .string({ error: `DATABASE_URL is required: ${purpose}` })
-      .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// or postgresql:// URL'),
-  });
+/** DATABASE_URL, required (a worker never starts a database of its own), validated by scripts/lib/url.ts. */
+export function requiredDatabaseUrl(purpose: string, env: NodeJS.ProcessEnv = process.env): string {
+  let url: string | undefined;
+  try {
+    url = databaseUrlFromEnv('DATABASE_URL', env);
+  } catch (err) {
+    throw new UsageError(errorText(err));
+  }
+  if (url === undefined) throw new UsageError(`DATABASE_URL is required: ${purpose}`);
+  return url;
+}
 
 export class UsageError extends Error {}
 

@@ -12,7 +12,7 @@
 // receivers deduplicate on `id` (sent as the Idempotency-Key header). Any number of workers may run at once: a claim never hands out a row
 // another live claim holds. It connects with DATABASE_URL (the database owner, or any role that is a member of
 // service_role) and runs every call as service_role, the only role granted the API. The claim/send/confirm loop
-// itself is scripts/lib/outbox-worker.ts, shared with the digest publisher (scripts/publish-digests.ts).
+// itself is outbox-worker.ts, shared with the digest publisher (publish-digests.ts); dispatcher/README.md.
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -21,7 +21,6 @@ import type { CompositeTypes, Enums } from '../types/database.ts';
 import {
   batchReport,
   connectAsServiceRole as connectWorker,
-  databaseUrlEnv,
   dispatchOnce as outboxOnce,
   drain,
   errorText,
@@ -29,6 +28,7 @@ import {
   intervalArg,
   runMain,
   summaryLine,
+  requiredDatabaseUrl,
   UsageError,
   webhookArg,
   webhookSender as postJson,
@@ -41,7 +41,7 @@ import {
   type RunOptions,
   type RunTotals,
   type Sender as OutboxSender,
-} from './lib/outbox-worker.ts';
+} from './outbox-worker.ts';
 
 export const USAGE =
   "Usage: DATABASE_URL=postgresql://… npm run dispatch -- [--batch N] [--lease '5 minutes'] [--once] [--webhook URL] [--poll-ms MS] [--max-attempts N] [--retry-delay '1 minute']";
@@ -141,7 +141,6 @@ export const argsSchema = z.object({
 });
 export type Args = z.infer<typeof argsSchema>;
 
-const envSchema = databaseUrlEnv('the database whose outbox to dispatch');
 const issues = zodIssues;
 
 export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): { args: Args; databaseUrl: string } {
@@ -177,9 +176,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): { args
   if (!parsed.success) throw new UsageError(issues(parsed.error));
   if (parsed.data.help) return { args: parsed.data, databaseUrl: '' };
   if (parsed.data.once && parsed.data.pollMs !== undefined) throw new UsageError('--once and --poll-ms exclude each other');
-  const parsedEnv = envSchema.safeParse({ DATABASE_URL: env.DATABASE_URL === '' ? undefined : env.DATABASE_URL });
-  if (!parsedEnv.success) throw new UsageError(issues(parsedEnv.error));
-  return { args: parsed.data, databaseUrl: parsedEnv.data.DATABASE_URL };
+  return { args: parsed.data, databaseUrl: requiredDatabaseUrl('the database whose outbox to dispatch', env) };
 }
 
 async function main(): Promise<number> {

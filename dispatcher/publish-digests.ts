@@ -1,6 +1,6 @@
 // npm run publish-digests: copies every new status-history digest out of the database, to an append-only JSON-lines
 // file and/or a webhook, with the bounded at-least-once delivery of the notification dispatcher (the same loop:
-// scripts/lib/outbox-worker.ts):
+// outbox-worker.ts):
 //
 //   claim a batch   select * from public.claim_status_history_digests($batch, $lease)   (oldest first)
 //   send each       --file PATH: one JSON digest per line, O_APPEND, fsync before confirming;
@@ -20,9 +20,9 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { z } from 'zod';
 import type { CompositeTypes } from '../types/database.ts';
-import { appendFileSender } from './lib/append-file-sender.ts';
-import { digestLine } from './lib/digests.ts';
-import { displayUrl, existingDatabase } from './lib/existing-database.ts';
+import { appendFileSender } from './append-file-sender.ts';
+import { digestLine } from './digests.ts';
+import { displayUrl, existingDatabase } from '../scripts/lib/existing-database.ts';
 import {
   allOf,
   batchReport,
@@ -40,7 +40,7 @@ import {
   type RunOptions,
   type RunTotals,
   type Sender,
-} from './lib/outbox-worker.ts';
+} from './outbox-worker.ts';
 
 export const USAGE =
   "Usage: npm run publish-digests -- (--file PATH | --webhook URL | both) [--take] [--batch N] [--lease '5 minutes'] [--once] [--poll-ms MS] [--max-attempts N] [--retry-delay '1 minute']";
