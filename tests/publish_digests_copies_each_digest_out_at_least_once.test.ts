@@ -2,7 +2,7 @@
 // end to end: each digest taken is appended once to a JSON-lines file outside the database, which then verifies
 // with `npm run verify`; a webhook that keeps failing is retried after its backoff and ends dead, and once
 // re-queued the digest is POSTed again. The claim/lease/concurrency behaviour of the shared loop is proven by
-// tests/dispatcher.test.ts and not repeated here.
+// tests/dispatch_delivers_every_notification_at_least_once_with_bounded_retries.test.ts and not repeated here.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';

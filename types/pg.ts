@@ -1,6 +1,6 @@
 // Rows read with the `pg` driver in the shape the generated types describe (the Data API's JSON shape), so they
 // match types/database.ts and pass the zod schemas in types/schemas.ts. Not generated: a small fixed module,
-// tested by tests/types/pg.test.ts. Use it per client or pool (nothing global changes):
+// tested by tests/types/rows_read_with_pg_equal_what_the_data_api_returns.test.ts. Use it per client or pool (nothing global changes):
 //
 //   import pg from 'pg'
 //   import { postgrestTypes } from './types/pg.js'

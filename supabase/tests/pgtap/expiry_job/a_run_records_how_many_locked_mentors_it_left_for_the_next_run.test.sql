@@ -1,5 +1,5 @@
 -- A run records in job_runs.skipped_count how many expired active mentors it could not lock (another
--- transaction held them; tests/expiry-job-contention.test.ts holds one from a second connection): 0 when it paused
+-- transaction held them; tests/a_locked_expired_mentor_is_skipped_by_the_expiry_job_and_paused_by_the_next_run.test.ts holds one from a second connection): 0 when it paused
 -- them all. The job never waits long for a lock: it runs with its own bounded lock_timeout.
 begin;
 select plan(4);

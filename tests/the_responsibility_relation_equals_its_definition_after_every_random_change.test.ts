@@ -17,7 +17,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 
-const USAGE = 'Usage: [RESPONSIBILITY_SEED=<non-negative integer>] [RESPONSIBILITY_STEPS=<n>] npm test -- tests/responsibility.test.ts';
+const USAGE = 'Usage: [RESPONSIBILITY_SEED=<non-negative integer>] [RESPONSIBILITY_STEPS=<n>] npm test -- tests/the_responsibility_relation_equals_its_definition_after_every_random_change.test.ts';
 const env = z
   .object({
     RESPONSIBILITY_SEED: z.coerce.number().int().nonnegative().default(20261201),

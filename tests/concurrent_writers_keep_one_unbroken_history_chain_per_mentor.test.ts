@@ -32,7 +32,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 
-const USAGE = 'Usage: [CONCURRENCY_SEED=<non-negative integer>] npm test -- tests/concurrency.test.ts';
+const USAGE = 'Usage: [CONCURRENCY_SEED=<non-negative integer>] npm test -- tests/concurrent_writers_keep_one_unbroken_history_chain_per_mentor.test.ts';
 const env = z
   .object({ CONCURRENCY_SEED: z.coerce.number().int().nonnegative().default(20261126) })
   .safeParse(process.env);
