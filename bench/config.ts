@@ -7,13 +7,13 @@ export const PROOF_PARTS = ['proofrow', 'proofjob', 'digest', 'verify'] as const
 export type Part = (typeof PARTS)[number];
 
 export const USAGE =
-  'Usage: npm run bench   (environment: BENCH_DATABASE_URL, BENCH_MENTORS=100000, BENCH_CHAPTERS=1000, ' +
+  'Usage: npm run bench   (environment: DATABASE_URL (a server to create the benchmark databases on; default: a throwaway cluster), BENCH_MENTORS=100000, BENCH_CHAPTERS=1000, ' +
   'BENCH_HISTORY=1000000, BENCH_ORG_MENTORS=BENCH_MENTORS, BENCH_ORG_CHAPTERS=BENCH_CHAPTERS, ' +
   'BENCH_ORG_COORDINATOR_EVERY=1000, BENCH_ROUNDS=5, BENCH_REPEATS=3, BENCH_JOB_REPEATS=3, ' +
   'BENCH_RELATION_REPEATS=11, BENCH_IMPORT_ROWS=10000, BENCH_SECONDS=10, BENCH_CLIENTS=2, ' +
   'BENCH_PROOF_MENTORS=BENCH_MENTORS, BENCH_PROOF_HISTORY=1000000, BENCH_PROOF_STEPS=250000,500000, BENCH_PROOF_ROUNDS=5, ' +
   'BENCH_VERIFY_REPEATS=3, ' +
-  `BENCH_ONLY=${PARTS.join(',')}, BENCH_KEEP=0 (1: keep the databases on BENCH_DATABASE_URL's server))`;
+  `BENCH_ONLY=${PARTS.join(',')}, BENCH_KEEP=0 (1: keep the databases on DATABASE_URL's server))`;
 
 const int = (def: number, min: number) => z.coerce.number().int().min(min).default(def);
 
@@ -70,7 +70,8 @@ export function parseConfig(argv: string[] = process.argv.slice(2)): Config {
     process.exit(0);
   }
   if (argv.length > 0) throw new Error(`unexpected arguments: ${argv.join(' ')}\n${USAGE}`);
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => k.startsWith('BENCH_') && k !== 'BENCH_DATABASE_URL' && v !== ''));
+  if (process.env.BENCH_DATABASE_URL) throw new Error(`BENCH_DATABASE_URL is no longer read: set DATABASE_URL, as for every command\n${USAGE}`);
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => k.startsWith('BENCH_') && v !== ''));
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     throw new Error(`${parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`).join('; ')}\n${USAGE}`);

@@ -1,5 +1,5 @@
 // npm run bench: the performance benchmark. Prints one table (bench/README.md explains every row) and writes
-// bench/results.json. It builds its own databases on BENCH_DATABASE_URL's server or on a throwaway cluster,
+// bench/results.json. It builds its own databases on DATABASE_URL's server or on a throwaway cluster,
 // one per data shape (the current one; a large organisation), and runs each measurement module of
 // this folder (bench/) on them. It exits 0 when a target is missed (a benchmark, not a test) and non-zero only when
 // something is broken (a failing statement, two sides that disagree about what they read or wrote).
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   log(`config ${JSON.stringify(cfg)}`);
   // Durable like production (fsync, full-page writes, synchronous commit): the per-commit flush is part of
   // what a single-row change costs.
-  const target = await acquireTarget('BENCH_DATABASE_URL', {
+  const target = await acquireTarget('DATABASE_URL', {
     fsync: 'on', full_page_writes: 'on', synchronous_commit: 'on', max_wal_size: '4GB', checkpoint_timeout: '30min',
   });
   const created: BenchDatabase[] = [];

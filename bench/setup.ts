@@ -19,7 +19,7 @@ export interface BenchDatabase {
 /** Creates and migrates a benchmark database (JIT off, a 20-minute statement timeout: see bench/README.md). */
 export async function createDatabase(serverUrl: string, name: string, adminServerUrl?: string): Promise<BenchDatabase> {
   // Created by the platform superuser on a cluster of ours (the compatibility layer then creates the
-  // postgres role, as on Supabase), else by BENCH_DATABASE_URL's role, which needs CREATEDB.
+  // postgres role, as on Supabase), else by DATABASE_URL's role, which needs CREATEDB.
   await withClient(adminServerUrl ?? serverUrl, async (c) => {
     await q(c, `create database ${name}`);
     await q(c, `alter database ${name} set jit = off`);
@@ -136,7 +136,7 @@ async function checkChain(c: pg.ClientBase): Promise<void> {
 }
 
 /** CHECKPOINT, so that every repetition starts with the same amount of WAL to flush; skipped (once said) where
- *  BENCH_DATABASE_URL's role may not (pg_checkpoint). */
+ *  DATABASE_URL's role may not (pg_checkpoint). */
 let checkpointRefused = false;
 export async function checkpoint(c: pg.ClientBase): Promise<void> {
   if (checkpointRefused) return;

@@ -40,6 +40,7 @@ export function parseConfig(argv = process.argv.slice(2), env = process.env): Co
     process.exit(0);
   }
   if (args.length > 0) throw new Error(`unexpected arguments: ${args.join(' ')}\n${USAGE}`);
+  if (env.REHEARSAL_DATABASE_URL) throw new Error(`REHEARSAL_DATABASE_URL is no longer read: set DATABASE_URL, as for every command\n${USAGE}`);
   const given = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('REHEARSE_') && v !== ''));
   const parsed = envSchema.safeParse(given);
   if (!parsed.success) {

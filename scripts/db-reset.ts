@@ -6,7 +6,7 @@
 // reloaded (NOTIFY pgrst, 'reload schema').
 import { adminUrlFor, startCluster, urlFor } from './lib/cluster.ts';
 import { applyCompatLayer, applyMigrations, applySeed, withClient } from './lib/database.ts';
-import { databaseUrlFromEnv } from './lib/url.ts';
+import { databaseUrlFromEnv, displayUrl } from './lib/url.ts';
 import { LOCAL_DATA_DIR, LOCAL_PORT, LOCAL_PORT_HINT } from './lib/local.ts';
 import { ensureSystemPackages } from './lib/system.ts';
 import { reloadSchemaCache } from './lib/data-api.ts';
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     await applyMigrations(url);
     await applySeed(url);
     await reloadSchemaCache(url); // a Data API in front of it (npm start's, Supabase's) sees the new schema
-    console.log(`Migrations and seed applied to ${url}`);
+    console.log(`Migrations and seed applied to DATABASE_URL ${displayUrl(url)}`);
     return;
   }
   await ensureSystemPackages();

@@ -53,7 +53,7 @@ No Auth server runs here: a signed-in user's access token is minted locally (sup
 Try (the five-line script in README.md, saved as quickstart.mjs):
   SUPABASE_URL=${api.url} SUPABASE_ANON_KEY=<anon key> SUPABASE_ACCESS_TOKEN=<Cora's token> npm exec -- node quickstart.mjs
   psql ${url} -c 'select id, status, status_reason from public.peer_mentors'
-  export DATABASE_URL=${url}   # every npm script honours it
+  export DATABASE_URL=${url}   # every npm script that talks to a database then uses it (docs/local-database.md)
   npm run smoke -- ${url}
   npm run db:stop              # stops the Data API and the database`);
 }

@@ -18,7 +18,7 @@
 //      (databases, schemas, extensions, roles, row counts, cron jobs);
 //   6. `npm test` with DATABASE_URL as postgres; the snapshot again, which must be identical.
 // Statements of Supabase's SQL that fail here (extensions this machine lacks: pgsodium, pg_graphql, pg_net,
-// ...) are counted and listed, not fatal: what matters is the shape they leave.
+// ...) are counted and listed, not fatal: what matters is the shape they leave. DATABASE_URL is not used (said so).
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { z } from 'zod';
@@ -72,6 +72,9 @@ function urlAs(cluster: Cluster, user: string, database = 'postgres'): string {
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  // The one command that never uses DATABASE_URL: the database it tests is the one it builds from Supabase's SQL
+  // (and then hands to `npm test` as DATABASE_URL). Say so rather than ignore it silently.
+  if (process.env.DATABASE_URL) console.log('DATABASE_URL is set and not used: this command builds its own database from Supabase\'s SQL.');
   await ensureSystemPackages();
   const cluster = await startThrowawayCluster();
   const errors: string[] = [];
