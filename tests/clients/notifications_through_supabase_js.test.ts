@@ -49,12 +49,9 @@ test('a coordinator cannot mark a notification dispatched', async () => {
   assert.equal(error?.code, '42501');
 });
 
-// Lands with the column grants on coordinator_notifications (another change, in progress when this was written):
-// until then authenticated holds a table-wide SELECT and this test fails, so it is marked todo, which node's test
-// runner reports without failing the run. Remove the todo when the column grants are on main.
-test("a coordinator cannot read the dispatcher's columns (errors, claims, attempts)", {
-  todo: 'passes once coordinator_notifications has column grants (coordinators read only id, history_id, coordinator_id, created_at, dispatched_at, read_at)',
-}, async () => {
+// The column grants on coordinator_notifications (20261203130000): coordinators read only id, history_id,
+// coordinator_id, created_at, dispatched_at, read_at.
+test("a coordinator cannot read the dispatcher's columns (errors, claims, attempts)", async () => {
   const cora = f.as(USER.cora);
   for (const column of ['last_error', 'claim_token', 'attempts', 'claimed_at', 'claim_lease', 'next_attempt_at', 'last_failed_at', 'dead_at']) {
     const { data, error, status } = await cora.from('coordinator_notifications').select(column);
@@ -106,11 +103,8 @@ test('the service role reports a failed send through .rpc, and reads the queue h
 // Realtime does not run here (docs/data-api.md), but what it would send a coordinator is decided in the database:
 // Realtime streams the rows of tables in the supabase_realtime publication (pgTAP realtime/) to a subscriber only
 // as far as the subscriber's role may SELECT them: RLS for the rows, the column privileges for the columns. So the
-// columns of a coordinator's live notification are the columns authenticated may read. Todo for the same reason
-// as the test above (the column grants are another change, not yet on main).
-test('a coordinator\'s live (Realtime) notification could carry only the six columns it may read', {
-  todo: 'passes once coordinator_notifications has column grants',
-}, async () => {
+// columns of a coordinator's live notification are the columns authenticated may read.
+test('a coordinator\'s live (Realtime) notification could carry only the six columns it may read', async () => {
   const rows = await f.sql<{ column_name: string }>(`
     select a.attname as column_name from pg_catalog.pg_attribute a
      where a.attrelid = 'public.coordinator_notifications'::regclass and a.attnum > 0 and not a.attisdropped
