@@ -1,5 +1,6 @@
--- Demo data for local development (`npm start`, `npm run db:reset`). Not used by the test suite, which
--- builds its own fixtures. Fixed ids so examples in the README can be pasted.
+-- Demo data for local development (`npm start`, `npm run db:reset`), and the fixture of the client tests
+-- (tests/support/data-api.ts) and of the tamper-evidence command tests (tests/support/history-fixture.ts); the
+-- pgTAP files build their own. Fixed ids so the examples in README.md and docs/ can be pasted.
 --
 --   Nordic Peer Support (org a…01)              Baltic Mentors (org a…02)
 --     Oslo       coordinator Cora                 Riga     coordinator Carl
@@ -11,7 +12,7 @@
 --            Tiia (Tallinn, certification already lapsed), Colin is also a mentor in Riga,
 --            Nils and Sara (Narvik).
 --
---   Who is responsible for whom (private.responsibilities; README "Who may do what"):
+--   Who is responsible for whom (private.responsibilities; docs/rules.md "Who may do what"):
 --     Mia -> Cora; Max -> Cora, Colin; Rita -> Carl; Colin (as a mentor) -> Carl; Nils -> Sara;
 --     Tor -> Cora, Colin, Sara (Tromsø has no coordinator: the organisation's coordinators, the fallback);
 --     Tiia -> Carl (Tallinn's only coordinator membership is inactive: the fallback);

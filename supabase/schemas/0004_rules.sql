@@ -1,7 +1,7 @@
 -- The rules on peer_mentors, enforced by the database for every caller (BEFORE triggers, per row, security
 -- invoker: the rules depend on who the caller is), and status_changed_at kept current.
 --
--- Errors (class PM, "peer mentors"; README's errors table):
+-- Errors (class PM, "peer mentors"; docs/errors.md):
 --   PM001  app.job_run_id is not a uuid
 --   PM003  a signed-in caller's session carries app.job_run_id (a person's change is never a job's)
 --   PM101  only a coordinator responsible for the mentor, or a system caller, sets or lifts inactive;

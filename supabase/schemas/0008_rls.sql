@@ -1,7 +1,7 @@
 -- Who may see and change which rows: the row-level security policies and their helpers. (Which columns and
 -- functions each role may use at all: 0012_grants.sql.)
 --
--- The model (README "Who may do what" has the table):
+-- The model (docs/rules.md "Who may do what" has the table):
 --   anon           nothing.
 --   authenticated  as a mentor: its own peer_mentors row and history; may change its own status/status_reason
 --                  (the BEFORE trigger limits a mentor to active <-> paused).

@@ -29,7 +29,7 @@ begin
       'select public.run_certification_expiry_job()'
     );
   else
-    raise notice 'pg_cron is not installed here: the nightly certification expiry job is not scheduled (enable pg_cron, then see README "Scheduling the job")';
+    raise notice 'pg_cron is not installed here: the nightly certification expiry job is not scheduled (enable pg_cron, then see docs/scheduling.md)';
   end if;
 end
 $$;

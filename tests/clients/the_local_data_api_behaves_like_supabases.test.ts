@@ -113,7 +113,7 @@ test('Realtime and Auth say they do not run here', async () => {
   assert.equal(unknown.status, 404);
 });
 
-test("the README's Realtime subscription is valid supabase-js; here its websocket is refused with a reason", async () => {
+test("docs/realtime.md's Realtime subscription is valid supabase-js; here its websocket is refused with a reason", async () => {
   const supabase = f.as(USER.cora);
   const shown: unknown[] = [];
   const showNotification = (n: unknown) => shown.push(n);

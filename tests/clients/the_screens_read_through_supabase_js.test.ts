@@ -1,4 +1,4 @@
-// The read model as apps call it (README "What apps read"): the views with supabase-js filters, the functions with
+// The read model as apps call it (docs/read-model.md): the views with supabase-js filters, the functions with
 // .rpc(), each as the caller it serves, against a real PostgREST. RLS decides what each returns.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
