@@ -7,6 +7,8 @@
 //     2 cannot be exact (its snapshot misses Ida): it must be refused with PM701 and change nothing.
 //   * The same with a sign-up: a mentor whose user has no membership yet signs up (READ COMMITTED, committed
 //     after session 2's snapshot), then session 2 adds that user to a chapter: refused with PM701.
+//   * The same with a new mentor: its user's membership committed after session 2's snapshot, then session 2
+//     inserts the mentor: refused with PM701 (a look at the old snapshot would find no membership).
 //   * No false refusal: session 2 at REPEATABLE READ with nothing committed since its snapshot succeeds, exact.
 //   * A new mentor whose user already has a membership is computed under the relation's lock: while session 1
 //     adds the chapter's first coordinator (uncommitted), the insert waits, then sees that coordinator.
@@ -139,6 +141,31 @@ for (const level of ['repeatable read', 'serializable'] as const) {
         assert.deepEqual(await differences(), [], 'after both, the relation equals its definition');
       } finally {
         await s1.end();
+        await s2.end();
+      }
+    });
+
+    test('that adds a mentor whose user got a membership after its snapshot is refused with PM701, and the relation stays exact', async () => {
+      const s2 = await connect();
+      try {
+        // Tromsø has its coordinator (committed before session 2 starts); the user's membership is committed
+        // after session 2's snapshot, so a "does the user have a membership" look at that snapshot says no.
+        await owner.query(`insert into public.chapter_memberships (chapter_id, user_id, role) values ('${TROMSO}', '${IDA}', 'coordinator')`);
+        await s2.query(`begin isolation level ${level}`);
+        await s2.query('select count(*) from public.chapter_memberships');
+        await owner.query(`insert into public.chapter_memberships (chapter_id, user_id, role) values ('${TROMSO}', '${SIGNUP}', 'peer_mentor')`);
+        const error = await s2.query(`insert into public.peer_mentors (user_id) values ('${SIGNUP}')`)
+          .then(() => null, (e: { code?: string }) => e);
+        if (error) {
+          assert.equal((error as { code?: string }).code, 'PM701', `refused with PM701, got ${String(error)}`);
+          await s2.query('rollback');
+          const { rows } = await owner.query(`select 1 from public.peer_mentors where user_id = '${SIGNUP}'`);
+          assert.equal(rows.length, 0, 'the refused insert changed nothing');
+        } else {
+          await s2.query('commit');
+        }
+        assert.deepEqual(await differences(), [], 'after both, the relation equals its definition (the new mentor is Ida\'s)');
+      } finally {
         await s2.end();
       }
     });

@@ -1,7 +1,7 @@
 -- Tamper evidence (contract): a digest kept outside catches an owner who rewrote both the history and the
 -- digests table: the table no longer reproduces the digest's root, or the digest is gone from it.
 begin;
-select plan(7);
+select plan(9);
 
 create temporary table fixture on commit drop as select tests.tamper_fixture() as digest;
 
@@ -42,6 +42,16 @@ select ok(
             (select digest from fixture)) t
            where t.mentor_id is null and t.problem like '%not in status_history_digests%'),
   pg_catalog.format('the digest deleted from the table (%s) is reported', m.mode))
+  from (values ('disabled'), ('replica')) as m(mode);
+
+-- The roots are chained: a newer digest kept outside also catches an older digest rewritten in the table to match
+-- a rewritten history, even where the newer digest holds no head of that mentor (only Max changed since).
+update public.peer_mentors set status = 'paused', status_reason = 'later' where user_id = tests.uuid('tamper max');
+create temporary table newer on commit drop as select public.status_history_digest() as digest;
+select ok(
+  exists (select 1 from tests.tamper(m.mode, (select attack from rewrite), (select digest from newer)) t
+           where t.mentor_id is null and t.problem like 'digest %'),
+  pg_catalog.format('an older digest rewritten with the history (%s): the newer digest kept outside is not reproduced (its root covers the older root)', m.mode))
   from (values ('disabled'), ('replica')) as m(mode);
 
 select throws_ok($$ select * from public.verify_status_history('{"version": 1, "digest_id": "x"}') $$, 'PM601', null,

@@ -2,7 +2,7 @@
 -- at-least-once delivery (retries back off; after app.notification_max_attempts attempts a digest is dead, kept
 -- and never claimed again until re-queued); a digest's content never changes (append-only).
 begin;
-select plan(9);
+select plan(11);
 
 select set_config('app.notification_max_attempts', '2', true);
 create temporary table fixture on commit drop as select tests.tamper_fixture() as digest;
@@ -20,6 +20,10 @@ select is((select count(*) from public.fail_status_history_digests(array(select 
 select is((select count(*) from public.claim_status_history_digests(10)), 0::bigint, 'a dead digest is not claimed');
 select is(public.requeue_status_history_digests(array(select id from c2)), (select count(*)::integer from c2), 'the service role re-queues it');
 create temporary table c3 on commit drop as select * from public.claim_status_history_digests(10);
+select is((select count(*) from public.fail_status_history_digests(array(select id from c3), gen_random_uuid(), 'not mine')), 0::bigint,
+  'a failure reported under another claim''s token records nothing');
+select is(public.complete_status_history_digests(array(select id from c3), gen_random_uuid()), 0,
+  'a confirmation under another claim''s token confirms nothing');
 select is(public.complete_status_history_digests(array(select id from c3), (select claim_token from c3 limit 1)), (select count(*)::integer from c3),
   'a publisher confirms it published');
 select throws_ok($$ update public.status_history_digests set digest = '{}' $$, 'PM602', null, 'a digest''s content cannot change');
