@@ -17,7 +17,7 @@ select policies_are('public', 'peer_mentors', array['peer_mentors_select_self_or
   'peer_mentors has a select and an update policy (no insert or delete)');
 select policies_are('public', 'peer_mentor_status_history',
   array['peer_mentor_status_history_select_visible', 'peer_mentor_status_history_insert_by_writer', 'peer_mentor_status_history_select_by_writer'],
-  'peer_mentor_status_history has its select policy, and the history writer role''s insert and select (20261203140100)');
+  'peer_mentor_status_history has its select policy, and the history writer role''s insert and select (20261203140120)');
 select policies_are('public', 'job_runs', array[]::name[],
   'job_runs has no policy: only the service role, which bypasses RLS, sees it');
 select policies_are('public', 'coordinator_notifications',
