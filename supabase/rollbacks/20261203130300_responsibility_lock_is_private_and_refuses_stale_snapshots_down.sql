@@ -3,6 +3,16 @@
 set lock_timeout = '3s';
 set statement_timeout = '10min';
 
+-- Locks first, in the app's order. Dropping responsibility_user_marks also takes ACCESS EXCLUSIVE on users (its
+-- foreign key's triggers live there); taken after the marks, as the drops would, it deadlocked with a sign-up
+-- that holds its users row and then marks it (the rehearsal's lock-order drill, 2026-12-03).
+do $$
+begin
+  lock table public.users in access exclusive mode;
+  lock table private.responsibility_user_marks, private.responsibility_guard in access exclusive mode;
+end
+$$;
+
 create or replace function private.lock_responsibility() returns void
 language sql
 volatile
