@@ -370,6 +370,13 @@ begin
      and new.new_status = old.new_status
      and new.changed_at = old.changed_at
      and new.reason is not distinct from old.reason
+     -- The proof and what it commits to: set when the row is written (or once, by the adoption of rows older
+     -- than the proof), never changed after.
+     and (old.proof is null
+          or (new.proof = old.proof
+              and new.proof_origin is not distinct from old.proof_origin
+              and new.changed_by_pseudonym is not distinct from old.changed_by_pseudonym
+              and new.job_run_pseudonym is not distinct from old.job_run_pseudonym))
      and (new.changed_by is not distinct from old.changed_by
           or (new.changed_by is null and not exists (select 1 from public.users where id = old.changed_by)))
      and (new.job_run_id is not distinct from old.job_run_id
@@ -381,7 +388,7 @@ begin
 end;
 $$;
 comment on function private.keep_status_history_append_only() is
-  'Refuses UPDATE, DELETE and TRUNCATE on the history for every role, the owner included, except the foreign keys'' own actions (cascade on mentor deletion; set null when a user or job run is deleted).';
+  'Refuses UPDATE, DELETE and TRUNCATE on the history for every role, the owner included, except the foreign keys'' own actions (cascade on mentor deletion; set null when a user or job run is deleted). A row''s proof, proof_origin and actor pseudonyms never change once it has a proof.';
 
 create trigger peer_mentor_status_history_append_only
   before update or delete on public.peer_mentor_status_history
