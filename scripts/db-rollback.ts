@@ -1,6 +1,6 @@
 // npm run db:rollback -- <version> [--redo] [--allow-history-drop] [--lock-timeout 3s] [--statement-timeout 10min]
 //
-// Rolls back the newest applied migration of DATABASE_URL (or, unset, the local database of `npm start`):
+// Rolls back the newest applied migration of DATABASE_URL (or, unset, the running local database of `npm start`):
 // refuses unless <version> is the newest one recorded in supabase_migrations.schema_migrations, then runs
 // supabase/rollbacks/<version>_*_down.sql and removes <version> from that history, in one transaction with a
 // bounded lock wait and statement time (scripts/lib/rollback.ts, the code path the rollback drill tests).
@@ -8,12 +8,10 @@
 //                          it was before (the catalog snapshot, scripts/lib/schema-snapshot.ts); exit 1 if not.
 //   --allow-history-drop   20261126100200 drops the audit trail: it refuses without this (app.allow_history_drop).
 import { z } from 'zod';
-import { urlFor } from './lib/cluster.ts';
 import { applyMigrations } from './lib/database.ts';
-import { LOCAL_PORT } from './lib/local.ts';
+import { displayUrl, existingDatabase } from './lib/existing-database.ts';
 import { appliedVersions, DEFAULT_LOCK_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, rollbackMigration, RollbackRefused } from './lib/rollback.ts';
 import { catalogSnapshot, formatSnapshotDiff, sameSnapshot, snapshotDiff } from './lib/schema-snapshot.ts';
-import { databaseUrlFromEnv, displayUrl } from './lib/url.ts';
 
 const USAGE = 'Usage: npm run db:rollback -- <version> [--redo] [--allow-history-drop] [--lock-timeout 3s] [--statement-timeout 10min]' +
   '   (DATABASE_URL, else the local database of `npm start`)';
@@ -46,8 +44,8 @@ function parseArgs(argv: string[]): z.infer<typeof Args> {
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
-  const url = databaseUrlFromEnv() ?? urlFor(LOCAL_PORT);
-  console.log(`Database: ${databaseUrlFromEnv() ? 'DATABASE_URL' : 'the local database (npm start)'} ${displayUrl(url)}`);
+  const { url, source } = existingDatabase();
+  console.log(`Database: ${source} ${displayUrl(url)}`);
   const before = args.redo ? await catalogSnapshot(url) : [];
 
   const migration = await rollbackMigration(url, args.version, args);

@@ -1,4 +1,5 @@
-// The database a command that works on existing data talks to (npm run verify, npm run publish-digests):
+// The database a command that works on existing data talks to (npm run verify, npm run publish-digests,
+// npm run db:rollback):
 // DATABASE_URL, else the local database of `npm start` when it is running. Never a throwaway database: a history
 // made up on the spot has nothing to verify or publish.
 import { runningPort, urlFor } from './cluster.ts';
